@@ -1,0 +1,22 @@
+import { defineConfig } from "vitest/config";
+
+// One runner, several projects: fast pure tests first, database and HTTP tests, then browser journeys.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: "core", include: ["packages/core/src/**/*.test.ts"], environment: "node" } },
+      { test: { name: "contracts", include: ["packages/contracts/src/**/*.test.ts"] } },
+      {
+        test: {
+          name: "server",
+          include: ["packages/server/src/**/*.test.ts", "packages/server/test/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // PGlite instances are memory-hungry; keep parallelism to the machine's two cores.
+          maxWorkers: 2,
+        },
+      },
+      { test: { name: "e2e", include: ["e2e/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },
+    ],
+  },
+});
