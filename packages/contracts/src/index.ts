@@ -1,0 +1,3 @@
+export * from "./common.ts";
+export * from "./tickets.ts";
+export * from "./admin.ts";

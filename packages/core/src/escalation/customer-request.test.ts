@@ -1,0 +1,117 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { planCustomerRequest, type CustomerRequestInput } from "./customer-request.ts";
+import { customerEscalationText } from "./customer-text.ts";
+import { planEscalation } from "./plan-escalation.ts";
+import { makeTicket, ORG } from "./test-fixtures.ts";
+import type { EscalationDecision } from "./types.ts";
+
+function request(overrides: Partial<CustomerRequestInput> = {}) {
+  return planCustomerRequest({
+    ticket: makeTicket(),
+    customerId: "c1",
+    reason: "too_slow",
+    hasOpenRequest: false,
+    org: ORG,
+    ...overrides,
+  });
+}
+
+describe("planCustomerRequest", () => {
+  it("sends the request to the supervisor of the ticket's group", () => {
+    expect(request({ reason: "wants_supervisor", text: "  Tolong  " })).toEqual({
+      ok: true,
+      request: { reason: "wants_supervisor", text: "Tolong" },
+      decision: {
+        type: "supervisor",
+        reason: "customer_request",
+        reason_text: "Tolong",
+        trigger: "customer",
+        from: { tier: 1, group_id: "t1", assignee_id: "a1" },
+        to: { tier: 1, group_id: "t1", assignee_id: "s1" },
+        note: null,
+        customer_message_key: "escalation_request_received",
+      },
+    });
+  });
+
+  it.each([
+    ["not the requester", { customerId: "c2" }, "forbidden", undefined],
+    ["closed ticket", { ticket: makeTicket({ status: "closed" }) }, "ticket_closed", undefined],
+    ["one already open", { hasOpenRequest: true }, "request_already_open", undefined],
+    ["other without text", { reason: "other", text: " " }, "reason_text_required", "text"],
+    ["text too long", { text: "a".repeat(2001) }, "text_too_long", "text"],
+    ["group has no supervisor", { ticket: makeTicket({ groupId: "t1b" }) }, "unknown_target", "supervisor"],
+    ["unassigned to any group", { ticket: makeTicket({ groupId: null }) }, "unknown_target", "supervisor"],
+  ] as const)("%s → %s", (_name, overrides, code, field) => {
+    expect(request(overrides)).toEqual(field === undefined ? { ok: false, code } : { ok: false, code, field });
+  });
+
+  it.each([
+    ["too_slow", null],
+    ["not_helpful", "Jawabannya tidak menjawab pertanyaan saya"],
+    ["other", "I need this before the audit"],
+  ] as const)("accepts reason %s", (reason, text) => {
+    expect(request({ reason, text }).ok).toBe(true);
+  });
+
+  it("acknowledges a request even when the supervisor already holds the ticket", () => {
+    const result = request({ ticket: makeTicket({ assigneeId: "s1" }) });
+    expect(result).toMatchObject({ ok: true, decision: { to: { assignee_id: "s1" }, trigger: "customer" } });
+  });
+});
+
+describe("customerEscalationText", () => {
+  const decisionTo = (tier: number, key: EscalationDecision["customer_message_key"]): EscalationDecision => ({
+    type: "hierarchical",
+    reason: "too_complex",
+    reason_text: null,
+    trigger: "agent",
+    from: { tier: 1, group_id: "t1", assignee_id: "a1" },
+    to: { tier, group_id: "t2", assignee_id: null },
+    note: "internal",
+    customer_message_key: key,
+  });
+
+  it.each([
+    ["en", "escalated_to_tier", "Tier 2", "Your request has been passed to our Tier 2 team."],
+    ["id", "escalated_to_tier", "Tier 2", "Permintaan Anda telah diteruskan ke tim Tier 2 kami."],
+    ["en", "escalated_to_tier", "  ", "Your request has been passed to our Tier 2 team."],
+    ["en", "escalated_to_department", "Tier 2", "Your request has been passed to our specialist team."],
+    ["id", "escalated_to_supervisor", "Tier 2", "Permintaan Anda telah diteruskan ke supervisor kami."],
+    ["en", null, "Tier 2", null],
+  ] as const)("%s %s (%s)", (lang, key, tierName, text) => {
+    expect(customerEscalationText(decisionTo(2, key), tierName, lang)).toBe(text);
+  });
+
+  it("never depends on the note, reason, reason text or people involved", () => {
+    const base = planEscalation({
+      ticket: makeTicket(),
+      actor: { kind: "rule" },
+      target: { tier: 2 },
+      reason: "sla_breach",
+      org: ORG,
+    });
+    if (!base.ok) throw new Error(base.code);
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.option(fc.string()),
+        fc.constantFrom("missing_skill", "too_slow", "other", "negative_sentiment") ,
+        fc.option(fc.string()),
+        fc.constantFrom("id", "en"),
+        (note, reasonText, reason, assignee, lang) => {
+          const varied = {
+            ...base.decision,
+            note,
+            reason,
+            reason_text: reasonText,
+            from: { ...base.decision.from, assignee_id: assignee },
+            to: { ...base.decision.to, assignee_id: assignee },
+          };
+          expect(customerEscalationText(varied, "Tier 2", lang)).toBe(customerEscalationText(base.decision, "Tier 2", lang));
+        },
+      ),
+    );
+  });
+});

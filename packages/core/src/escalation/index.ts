@@ -1,0 +1,5 @@
+export * from "./types.ts";
+export { defaultGroupOfTier, resolveTarget, type ResolvedTarget } from "./resolve-target.ts";
+export { customerMessageKeyOf, mayEscalate, planEscalation, triggerOf } from "./plan-escalation.ts";
+export * from "./customer-request.ts";
+export { customerEscalationText } from "./customer-text.ts";

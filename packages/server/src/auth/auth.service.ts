@@ -1,0 +1,171 @@
+import { randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { DB } from "../db/schema.ts";
+import { AppError } from "../lib/app-error.ts";
+import type { Actor } from "./actor.ts";
+import { hashPassword, hashToken, newToken, verifyPassword } from "./password.ts";
+
+const SESSION_DAYS = 14;
+const ACTOR_CACHE_MS = 5_000;
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+/** Logins, sessions and API tokens; resolves a request's credentials to an Actor. */
+export function createAuthService(deps: { db: Kysely<DB> }) {
+  const { db } = deps;
+  // Bearer tokens are looked up on every API call; a short cache keeps that off the hot path.
+  const tokenCache = new Map<string, { actor: Actor | null; until: number }>();
+
+  async function loadActor(userId: string, via: Actor["via"]): Promise<Actor | null> {
+    const user = await db
+      .selectFrom("users")
+      .leftJoin("organizations", "organizations.id", "users.organization_id")
+      .leftJoin("agent_profiles", "agent_profiles.user_id", "users.id")
+      .select([
+        "users.id",
+        "users.name",
+        "users.email",
+        "users.role",
+        "users.language",
+        "users.disabled",
+        "users.organization_id",
+        "organizations.shared_tickets",
+        "agent_profiles.tier",
+      ])
+      .where("users.id", "=", userId)
+      .executeTakeFirst();
+    if (!user || user.disabled) return null;
+    const [members, supervised] = await Promise.all([
+      db.selectFrom("group_members").select("group_id").where("user_id", "=", userId).execute(),
+      db.selectFrom("group_supervisors").select("group_id").where("user_id", "=", userId).execute(),
+    ]);
+    return {
+      userId: user.id,
+      role: user.role,
+      name: user.name,
+      email: user.email,
+      language: user.language,
+      organizationId: user.organization_id,
+      orgShared: user.shared_tickets ?? false,
+      tier: user.tier ?? null,
+      groupIds: members.map((m) => m.group_id),
+      supervisedGroupIds: supervised.map((s) => s.group_id),
+      via,
+    };
+  }
+
+  return {
+    loadActor,
+
+    async actorFromToken(token: string, now: Date): Promise<Actor | null> {
+      const hash = hashToken(token);
+      const cached = tokenCache.get(hash);
+      if (cached && cached.until > now.getTime()) return cached.actor;
+      const row = await db
+        .updateTable("api_tokens")
+        .set({ last_used_at: now })
+        .where("token_hash", "=", hash)
+        .where("revoked_at", "is", null)
+        .returning(["user_id"])
+        .executeTakeFirst();
+      const actor = row ? await loadActor(row.user_id, "token") : null;
+      tokenCache.set(hash, { actor, until: now.getTime() + ACTOR_CACHE_MS });
+      return actor;
+    },
+
+    async sessionFromCookie(sessionToken: string, now: Date): Promise<{ actor: Actor; csrfToken: string } | null> {
+      const row = await db
+        .selectFrom("sessions")
+        .select(["user_id", "csrf_token", "expires_at"])
+        .where("id", "=", hashToken(sessionToken))
+        .executeTakeFirst();
+      if (!row || row.expires_at <= now) return null;
+      const actor = await loadActor(row.user_id, "session");
+      return actor ? { actor, csrfToken: row.csrf_token } : null;
+    },
+
+    async login(email: string, password: string, now: Date) {
+      const user = await db
+        .selectFrom("users")
+        .select(["id", "password_hash", "disabled"])
+        .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()))
+        .executeTakeFirst();
+      const ok = await verifyPassword(password, user?.password_hash ?? null);
+      if (!user || !ok || user.disabled) throw new AppError("unauthenticated", "Wrong email or password");
+      const sessionToken = randomBytes(32).toString("base64url");
+      const csrfToken = randomBytes(24).toString("base64url");
+      await db
+        .insertInto("sessions")
+        .values({
+          id: hashToken(sessionToken),
+          user_id: user.id,
+          csrf_token: csrfToken,
+          expires_at: new Date(now.getTime() + SESSION_DAYS * 86_400_000),
+        })
+        .execute();
+      await db.deleteFrom("sessions").where("user_id", "=", user.id).where("expires_at", "<", now).execute();
+      const actor = (await loadActor(user.id, "session"))!;
+      return { sessionToken, csrfToken, actor, maxAgeSeconds: SESSION_DAYS * 86_400 };
+    },
+
+    async logout(sessionToken: string) {
+      await db.deleteFrom("sessions").where("id", "=", hashToken(sessionToken)).execute();
+    },
+
+    async createToken(userId: string, name: string) {
+      const token = newToken("esk");
+      const row = await db
+        .insertInto("api_tokens")
+        .values({ user_id: userId, name, token_hash: hashToken(token) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { token, row };
+    },
+
+    async revokeToken(id: string, now: Date) {
+      const row = await db
+        .updateTable("api_tokens")
+        .set({ revoked_at: now })
+        .where("id", "=", id)
+        .returning("token_hash")
+        .executeTakeFirst();
+      if (!row) throw new AppError("not_found", "token not found");
+      tokenCache.delete(row.token_hash);
+    },
+
+    /** Ensures an admin token with exactly this value exists (ESKALA_ADMIN_TOKEN), creating its admin if needed. */
+    async ensureAdminToken(token: string) {
+      const hash = hashToken(token);
+      const existing = await db.selectFrom("api_tokens").select("id").where("token_hash", "=", hash).executeTakeFirst();
+      if (existing) {
+        await db.updateTable("api_tokens").set({ revoked_at: null }).where("id", "=", existing.id).execute();
+        return;
+      }
+      let admin = await db
+        .selectFrom("users")
+        .select("id")
+        .where("role", "=", "admin")
+        .where("disabled", "=", false)
+        .orderBy("created_at")
+        .executeTakeFirst();
+      admin ??= await db.selectFrom("users").select("id").where("email", "=", "admin@eskala.local").executeTakeFirst();
+      admin ??= await db
+        .insertInto("users")
+        .values({
+          email: "admin@eskala.local",
+          name: "Administrator",
+          role: "admin",
+          password_hash: null,
+          created_at: new Date(),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto("api_tokens")
+        .values({ user_id: admin.id, name: "ESKALA_ADMIN_TOKEN", token_hash: hash })
+        .execute();
+    },
+
+    hashPassword,
+  };
+}

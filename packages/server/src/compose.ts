@@ -1,0 +1,59 @@
+import type { Config } from "./config.ts";
+import { openDatabase, type Database } from "./db/database.ts";
+import { migrate } from "./db/migrate.ts";
+import { createAuthService } from "./auth/auth.service.ts";
+import { createTicketService } from "./tickets/ticket.service.ts";
+import { createMessageService } from "./tickets/message.service.ts";
+import { createTimelineService } from "./tickets/timeline.service.ts";
+import { createUserService } from "./admin/users.service.ts";
+import { createOrgService } from "./admin/org.service.ts";
+import type { TicketHook } from "./tickets/ticket-hooks.ts";
+import type { Services } from "./http/context.ts";
+import { systemClock, type Clock } from "./lib/clock.ts";
+
+export interface Composition extends Services {
+  /** Background loops (timers, outbox relay, mail listener) started by `serve` or `worker`. */
+  startWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: opens the database, applies migrations, and wires every service with
+ * exactly the dependencies it uses. main.ts and the tests both build the app through here.
+ */
+export async function compose(config: Config, opts: { clock?: Clock; database?: Database } = {}): Promise<Composition> {
+  const clock = opts.clock ?? systemClock;
+  const database =
+    opts.database ??
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: config.ESKALA_DATA_DIR,
+      poolSize: config.ESKALA_PG_POOL_SIZE,
+    }));
+  await migrate(database.db);
+  const { db } = database;
+
+  const hooks: TicketHook[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  const auth = createAuthService({ db });
+  if (config.ESKALA_ADMIN_TOKEN) await auth.ensureAdminToken(config.ESKALA_ADMIN_TOKEN);
+
+  const services: Composition = {
+    config,
+    database,
+    clock,
+    auth,
+    tickets: createTicketService({ db, hooks }),
+    messages: createMessageService({ db, hooks }),
+    timeline: createTimelineService({ db }),
+    users: createUserService({ db }),
+    org: createOrgService({ db }),
+    extraRoutes: [],
+    async startWorkers() {},
+    async close() {
+      for (const stop of stops.reverse()) await stop();
+      if (!opts.database) await database.close();
+    },
+  };
+  return services;
+}

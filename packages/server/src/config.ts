@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  ESKALA_DATA_DIR: z.string().default("./data"),
+  ESKALA_PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  ESKALA_ADMIN_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  ESKALA_PUBLIC_URL: z.url().optional(),
+  ESKALA_SECRET: z.string().min(16).optional(),
+  ESKALA_DEMO: bool.default(true),
+  ESKALA_WORKER: bool.default(true),
+  ESKALA_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  ESKALA_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  ESKALA_MAIL_DOMAIN: z.string().default("eskala.local"),
+  SMTP_URL: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Reads the environment once; a bad value stops the process with a readable list. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** Config for tests and embedded use: defaults with overrides, no environment read. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...ConfigSchema.parse({}), ESKALA_DEMO: false, ESKALA_WORKER: false, LOG_LEVEL: "silent", ...overrides };
+}

@@ -1,0 +1,49 @@
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Actor } from "../auth/actor.ts";
+import type { AuthService } from "../auth/auth.service.ts";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/database.ts";
+import type { OrgService } from "../admin/org.service.ts";
+import type { UserService } from "../admin/users.service.ts";
+import type { MessageService } from "../tickets/message.service.ts";
+import type { TicketService } from "../tickets/ticket.service.ts";
+import type { createTimelineService } from "../tickets/timeline.service.ts";
+import type { Clock } from "../lib/clock.ts";
+
+/** Every service the routes call, built once in main.ts (the composition root). */
+export interface Services {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  auth: AuthService;
+  tickets: TicketService;
+  messages: MessageService;
+  timeline: ReturnType<typeof createTimelineService>;
+  users: UserService;
+  org: OrgService;
+  /** Extra blocks on a ticket's representation, supplied by later parts (the SLA clocks). */
+  ticketExtras?: { sla?: (ticketId: string) => Promise<unknown> };
+  /** Route plugins added by later parts (SLA, escalation, mail, knowledge base). */
+  extraRoutes?: ((api: Api, services: Services) => void)[];
+}
+
+export type Api = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}

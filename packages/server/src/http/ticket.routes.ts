@@ -1,0 +1,127 @@
+import { z } from "zod";
+import {
+  CreateMessageBody,
+  CreateTicketBody,
+  Id,
+  ListTicketsQuery,
+  Message,
+  Problem,
+  Ticket,
+  TicketEvent,
+  TicketSummary,
+  UpdateTicketBody,
+  page,
+} from "@eskala/contracts";
+import { requireActor } from "../auth/actor.ts";
+import { presentTicket, presentTicketSummary } from "../tickets/ticket.presenter.ts";
+import { listTickets } from "../tickets/ticket-list.ts";
+import type { Api, Services } from "./context.ts";
+
+const IdParams = z.object({ id: Id });
+const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem, 422: Problem };
+
+export function ticketRoutes(api: Api, s: Services): void {
+  const tags = ["tickets"];
+  /** Presents a ticket with whatever extra blocks later parts attach (the SLA block). */
+  const present = async (view: Parameters<typeof presentTicket>[0]) =>
+    presentTicket(view, { sla: await s.ticketExtras?.sla?.(view.id) });
+
+  api.post(
+    "/api/v1/tickets",
+    { schema: { tags, summary: "Create a ticket", body: CreateTicketBody, response: { 201: Ticket, ...errors } } },
+    async (req, reply) => {
+      const view = await s.tickets.create(requireActor(req.actor), req.body, s.clock.now());
+      return reply.code(201).send(await present(view));
+    },
+  );
+
+  api.get(
+    "/api/v1/tickets",
+    {
+      schema: {
+        tags,
+        summary: "List tickets (filters, sorting, keyset pagination)",
+        querystring: ListTicketsQuery,
+        response: { 200: page(TicketSummary), ...errors },
+      },
+    },
+    async (req) => {
+      const { items, nextCursor } = await listTickets(s.database.db, requireActor(req.actor), req.query);
+      return { items: items.map(presentTicketSummary), next_cursor: nextCursor };
+    },
+  );
+
+  api.get(
+    "/api/v1/tickets/:id",
+    { schema: { tags, summary: "Get a ticket", params: IdParams, response: { 200: Ticket, ...errors } } },
+    async (req) => present(await s.tickets.get(requireActor(req.actor), req.params.id)),
+  );
+
+  api.patch(
+    "/api/v1/tickets/:id",
+    {
+      schema: {
+        tags,
+        summary: "Change a ticket (status, priority, group, assignee, tags…)",
+        params: IdParams,
+        body: UpdateTicketBody,
+        response: { 200: Ticket, ...errors },
+      },
+    },
+    async (req) => present(await s.tickets.update(requireActor(req.actor), req.params.id, req.body, s.clock.now())),
+  );
+
+  api.get(
+    "/api/v1/tickets/:id/messages",
+    {
+      schema: {
+        tags,
+        summary: "The thread (customers see public replies only)",
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(Message) }), ...errors },
+      },
+    },
+    async (req) => ({ items: await s.messages.list(requireActor(req.actor), req.params.id) }),
+  );
+
+  api.post(
+    "/api/v1/tickets/:id/messages",
+    {
+      schema: {
+        tags,
+        summary: "Reply or add an internal note",
+        params: IdParams,
+        body: CreateMessageBody,
+        response: { 201: Message, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireActor(req.actor);
+      const message = await s.messages.add(actor, req.params.id, req.body, s.clock.now());
+      const items = await s.messages.list(actor, req.params.id);
+      return reply.code(201).send(items.find((m) => m.id === message.id)!);
+    },
+  );
+
+  api.get(
+    "/api/v1/tickets/:id/events",
+    {
+      schema: {
+        tags,
+        summary: "The ticket's timeline, oldest first",
+        params: IdParams,
+        querystring: z.object({
+          after: z.coerce.number().int().min(0).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(1000),
+        }),
+        response: { 200: z.object({ items: z.array(TicketEvent) }), ...errors },
+      },
+    },
+    async (req) => ({
+      items: await s.timeline.list(requireActor(req.actor), req.params.id, {
+        ...(req.query.after ? { afterId: req.query.after } : {}),
+        limit: req.query.limit,
+      }),
+    }),
+  );
+}

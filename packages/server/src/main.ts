@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import pino from "pino";
+import { loadConfig, type Config } from "./config.ts";
+import { compose } from "./compose.ts";
+import { buildApp } from "./http/app.ts";
+import { openDatabase } from "./db/database.ts";
+import { migrate } from "./db/migrate.ts";
+import { seedDemo } from "./seed/demo.ts";
+import { seedBulkTickets } from "./seed/bulk.ts";
+
+const program = new Command("eskala")
+  .description("Eskala: the help desk built around ticket escalation")
+  .showHelpAfterError();
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+}
+
+program
+  .command("serve")
+  .description("Serve the API and the web app; runs the workers too unless ESKALA_WORKER=false")
+  .action(async () => {
+    const cfg = config();
+    const log = pino({ level: cfg.LOG_LEVEL });
+    const app = await compose(cfg);
+    if (cfg.ESKALA_DEMO) {
+      const logins = await seedDemo(app);
+      if (logins) {
+        log.info("seeded the demo contact center");
+        console.log("\nDemo logins (password for all: " + logins[0]!.password + "):");
+        for (const l of logins) console.log(`  ${l.role.padEnd(16)} ${l.email}`);
+      }
+    }
+    const http = await buildApp(app, { logger: { level: cfg.LOG_LEVEL } });
+    if (cfg.ESKALA_WORKER) await app.startWorkers();
+    await http.listen({ port: cfg.PORT, host: cfg.HOST });
+    const shown = cfg.HOST === "0.0.0.0" ? "localhost" : cfg.HOST;
+    console.log(`\nEskala is running on http://${shown}:${cfg.PORT}  (portal: /portal, API reference: /api/docs)`);
+    console.log(
+      `Database: ${app.database.kind === "pglite" ? `embedded PGlite in ${cfg.ESKALA_DATA_DIR}` : "PostgreSQL"}\n`,
+    );
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, "shutting down");
+      await http.close();
+      await app.close();
+      process.exit(0);
+    };
+    process.on("SIGTERM", () => void stop("SIGTERM"));
+    process.on("SIGINT", () => void stop("SIGINT"));
+  });
+
+program
+  .command("worker")
+  .description("Run only the background workers (timers, outbox) against DATABASE_URL")
+  .action(async () => {
+    const cfg = config();
+    const app = await compose(cfg);
+    await app.startWorkers();
+    console.log("Eskala worker running");
+    const stop = async () => {
+      await app.close();
+      process.exit(0);
+    };
+    process.on("SIGTERM", () => void stop());
+    process.on("SIGINT", () => void stop());
+  });
+
+program
+  .command("migrate")
+  .description("Apply the SQL migrations")
+  .action(async () => {
+    const cfg = config();
+    const database = await openDatabase({ url: cfg.DATABASE_URL, dataDir: cfg.ESKALA_DATA_DIR });
+    const applied = await migrate(database.db);
+    console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Up to date");
+    await database.close();
+  });
+
+program
+  .command("seed")
+  .description("Seed data")
+  .option("--demo", "the demo contact center (skipped if people exist)")
+  .option("--tickets <n>", "N synthetic open tickets, in bulk (for benchmarks)", (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error("--tickets takes a positive whole number");
+    return n;
+  })
+  .action(async (opts: { demo?: boolean; tickets?: number }) => {
+    if (!opts.demo && !opts.tickets) {
+      console.error("Say --demo or --tickets N");
+      process.exit(2);
+    }
+    const cfg = config();
+    const app = await compose(cfg);
+    if (opts.demo || opts.tickets) {
+      const logins = await seedDemo(app, opts.tickets ? { tickets: opts.demo ? 300 : 0 } : {});
+      console.log(logins ? "Demo data seeded" : "Demo data already present");
+    }
+    if (opts.tickets) {
+      const t0 = performance.now();
+      const n = await seedBulkTickets(app.database.db, opts.tickets, {
+        onProgress: (d) => process.stdout.write(`\r${d} tickets`),
+      });
+      console.log(`\nInserted ${n} tickets in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    await app.close();
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,196 @@
+import { sql, type Kysely } from "kysely";
+import { statusAfterMessage, type TicketStatus } from "@eskala/core";
+import type { CreateMessageBody } from "@eskala/contracts";
+import type { Actor } from "../auth/actor.ts";
+import type { DB, TicketUpdate } from "../db/schema.ts";
+import { AppError, forbidden } from "../lib/app-error.ts";
+import { adminOnlyField, assertVisible } from "./ticket-access.ts";
+import { appendEvents, type Executor, type TimelineEvent } from "./ticket-events.ts";
+import { runHooks, type TicketHook } from "./ticket-hooks.ts";
+import { findTicketForUpdate } from "./ticket.repo.ts";
+import { statusChange } from "./ticket.service.ts";
+import { saveAttachments } from "./attachments.ts";
+
+/** Scores a customer's message (negative = unhappy); supplied by the escalation engine. */
+export type SentimentScorer = (text: string) => number | null;
+
+export type MessageService = ReturnType<typeof createMessageService>;
+
+/** Replies and internal notes; a message, its ticket's new state and its events commit together. */
+export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]; scoreSentiment?: SentimentScorer }) {
+  const { db, hooks } = deps;
+
+  async function add(
+    actor: Actor,
+    ticketId: string,
+    body: CreateMessageBody,
+    now: Date,
+    opts: { emailMessageId?: string } = {},
+  ) {
+    adminOnlyField(actor, "created_at", body.created_at !== undefined);
+    adminOnlyField(actor, "author_email", body.author_email !== undefined);
+    const isCustomer = actor.role === "customer";
+    if (isCustomer && body.kind === "note")
+      throw new AppError("forbidden", "Customers cannot write internal notes", [
+        { path: ["kind"], message: "agents only" },
+      ]);
+    if (isCustomer && body.status)
+      throw new AppError("forbidden", "Customers cannot set the status", [
+        { path: ["status"], message: "agents only" },
+      ]);
+    const at = body.created_at ? new Date(body.created_at) : now;
+
+    return db.transaction().execute(async (trx) => {
+      const current = assertVisible(actor, await findTicketForUpdate(trx, ticketId));
+      const author = body.author_email
+        ? await findAuthor(trx, body.author_email)
+        : { id: actor.via === "system" ? null : actor.userId, role: actor.role };
+      if (current.status === "closed")
+        throw new AppError("invalid_transition", "The ticket is closed; open a new one", [
+          { path: ["ticket"], message: "closed" },
+        ]);
+      const byCustomer = author.role === "customer";
+      const isPublic = body.kind === "reply";
+      const sentiment = byCustomer && deps.scoreSentiment ? deps.scoreSentiment(body.body) : null;
+      const mentions = body.kind === "note" ? await findMentions(trx, body.body) : [];
+      const message = await trx
+        .insertInto("messages")
+        .values({
+          ticket_id: ticketId,
+          author_id: author.id,
+          kind: body.kind,
+          body: body.body,
+          channel: body.channel ?? (byCustomer ? current.channel : "web"),
+          mentions,
+          sentiment,
+          email_message_id: opts.emailMessageId ?? null,
+          created_at: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      if (body.attachments?.length) await saveAttachments(trx, ticketId, message.id, body.attachments);
+
+      const set: TicketUpdate = {};
+      const changes: Record<string, [unknown, unknown]> = {};
+      if (byCustomer) set.last_customer_message_at = at;
+      else if (isPublic) {
+        set.last_agent_reply_at = at;
+        if (!current.first_response_at) set.first_response_at = at;
+      }
+      if (body.status && body.status !== current.status) {
+        Object.assign(set, statusChange(current, body.status, body.resolution_code, at));
+        changes.status = [current.status, body.status];
+      } else {
+        const next = statusAfterMessage(current.status as TicketStatus, byCustomer ? "customer" : "agent", isPublic);
+        if (next !== current.status) {
+          Object.assign(set, statusChange(current, next, undefined, at));
+          changes.status = [current.status, next];
+        }
+      }
+      const ticket = await trx
+        .updateTable("tickets")
+        .set({ ...set, updated_at: at, version: current.version + 1 })
+        .where("id", "=", ticketId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const events: TimelineEvent[] = [
+        {
+          ticketId,
+          type: "message.added",
+          at,
+          data: {
+            message_id: message.id,
+            kind: body.kind,
+            author_role: author.role,
+            ...(sentiment !== null ? { sentiment } : {}),
+            ...(mentions.length ? { mentions } : {}),
+          },
+        },
+      ];
+      if (changes.status) events.push({ ticketId, type: "ticket.updated", at, data: { changes } });
+      const ids = await appendEvents(trx, actor, events);
+      await runHooks(hooks, trx, {
+        ticket,
+        previous: current,
+        events: events.map((e, i) => ({ ...e, id: ids[i]! })),
+        actor,
+        now,
+        message: { id: message.id, kind: body.kind, authorRole: author.role, body: body.body, sentiment },
+      });
+      return message;
+    });
+  }
+
+  async function list(actor: Actor, ticketId: string) {
+    const ticket = await db
+      .selectFrom("tickets")
+      .select(["requester_id", "organization_id"])
+      .where("id", "=", ticketId)
+      .executeTakeFirst();
+    assertVisible(actor, ticket);
+    let q = db
+      .selectFrom("messages as m")
+      .leftJoin("users as u", "u.id", "m.author_id")
+      .selectAll("m")
+      .select(["u.name as author_name", "u.role as author_role"])
+      .where("m.ticket_id", "=", ticketId);
+    if (actor.role === "customer") q = q.where("m.kind", "=", "reply");
+    const rows = await q.orderBy("m.created_at").orderBy("m.id").execute();
+    const files = rows.length
+      ? await db
+          .selectFrom("attachments")
+          .select(["id", "message_id", "filename", "content_type", "size"])
+          .where(
+            "message_id",
+            "in",
+            rows.map((r) => r.id),
+          )
+          .execute()
+      : [];
+    return rows.map((m) => ({
+      id: m.id,
+      ticket_id: m.ticket_id,
+      kind: m.kind,
+      body: m.body,
+      channel: m.channel as never,
+      author: m.author_id ? { id: m.author_id, name: m.author_name ?? "", role: m.author_role ?? "customer" } : null,
+      mentions: m.mentions,
+      attachments: files.filter((f) => f.message_id === m.id).map(({ message_id: _, ...f }) => f),
+      sentiment: actor.role === "customer" ? null : m.sentiment,
+      created_at: m.created_at.toISOString(),
+    }));
+  }
+
+  return { add, list };
+}
+
+async function findAuthor(db: Executor, email: string) {
+  const row = await db
+    .selectFrom("users")
+    .select(["id", "role"])
+    .where(sql<boolean>`lower(email) = ${email.toLowerCase()}`)
+    .executeTakeFirst();
+  if (!row) throw AppError.field(["author_email"], "unknown user");
+  return row;
+}
+
+/** `@name` or `@email` in an internal note, matched against staff. */
+async function findMentions(db: Executor, text: string): Promise<string[]> {
+  const handles = [...text.matchAll(/@([\p{L}\p{N}._+-]+(?:@[\w.-]+)?)/gu)].map((m) => m[1]!.toLowerCase());
+  if (handles.length === 0) return [];
+  const rows = await db
+    .selectFrom("users")
+    .select("id")
+    .where("role", "!=", "customer")
+    .where((eb) =>
+      eb.or([
+        eb(sql`lower(email)`, "in", handles),
+        eb(sql`lower(split_part(email, '@', 1))`, "in", handles),
+        eb(sql`lower(replace(name, ' ', '.'))`, "in", handles),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export { forbidden };
