@@ -10,6 +10,7 @@ import { createOrgService } from "./admin/org.service.ts";
 import type { TicketHook } from "./tickets/ticket-hooks.ts";
 import type { Services } from "./http/context.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
+import { composeChannels } from "./channels/compose-channels.ts";
 
 export interface Composition extends Services {
   /** Background loops (timers, outbox relay, mail listener) started by `serve` or `worker`. */
@@ -34,6 +35,7 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   const { db } = database;
 
   const hooks: TicketHook[] = [];
+  const workers: (() => Promise<() => Promise<void>>)[] = [];
   const stops: (() => Promise<void>)[] = [];
   const auth = createAuthService({ db });
   if (config.ESKALA_ADMIN_TOKEN) await auth.ensureAdminToken(config.ESKALA_ADMIN_TOKEN);
@@ -49,11 +51,19 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
     users: createUserService({ db }),
     org: createOrgService({ db }),
     extraRoutes: [],
-    async startWorkers() {},
+    async startWorkers() {
+      for (const start of workers) stops.push(await start());
+    },
     async close() {
       for (const stop of stops.reverse()) await stop();
       if (!opts.database) await database.close();
     },
   };
+  const wiring = {
+    addHook: (h: TicketHook) => void hooks.push(h),
+    addWorker: (w: (typeof workers)[number]) => void workers.push(w),
+  };
+  // --- engine wiring (SLA clocks, escalation rules, routing, timers, outbox relay) goes here
+  await composeChannels(services, wiring);
   return services;
 }

@@ -9,8 +9,8 @@ export function clausesOf(text: string): string[][] {
     .replace(/[’‘`´]/g, "'")
     .replace(/n't\b/g, " not")
     .replace(/'/g, "")
-    // Elongated words ("kecewaaa", "sooo") mean the same word.
-    .replace(/(\p{L})\1{2,}/gu, "$1")
+    // Elongated words ("kecewaaa", "sooo") mean the same word; "bbb" and "www" stay.
+    .replace(/(?<=\p{L})(\p{L})\1{2,}/gu, "$1")
     // Indonesian informal reduplication: "dioper2" = "dioper-oper", "kali2" = "kali-kali".
     .replace(/(\p{L}{3,})2(?!\p{N})/gu, "$1 $1")
     // "3x", "2hari": numbers stand alone.

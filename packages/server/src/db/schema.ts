@@ -1,4 +1,5 @@
 import type { Channel, Language, Priority, ResolutionCode, TicketStatus } from "@eskala/core";
+import type { ChannelTables } from "./schema-channels.ts";
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
 /** Kysely's view of the tables in migrations/. Keep in step with the SQL files. */
@@ -51,6 +52,7 @@ export interface AgentProfilesTable {
   capacity: Generated<number>;
   presence: Generated<"online" | "away" | "offline">;
   last_assigned_at: NullableTimestamp;
+  assigned_count: Generated<number>;
 }
 
 export interface AgentSkillsTable {
@@ -118,6 +120,9 @@ export interface TicketsTable {
   updated_at: Timestamp;
   version: Generated<number>;
   search: ColumnType<string, never, never>;
+  sla_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
+  tier_entered_at: NullableTimestamp;
+  escalated_at: NullableTimestamp;
 }
 
 export interface MessagesTable {
@@ -130,6 +135,7 @@ export interface MessagesTable {
   mentions: ColumnType<string[], string[] | undefined, string[]>;
   sentiment: number | null;
   email_message_id: string | null;
+  sentiment_label: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 
@@ -172,7 +178,7 @@ export interface SessionsTable {
   expires_at: Date;
 }
 
-export interface DB {
+export interface DB extends EngineTables, ChannelTables {
   tiers: TiersTable;
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -194,3 +200,166 @@ export type TicketRow = Selectable<TicketsTable>;
 export type NewTicket = Insertable<TicketsTable>;
 export type TicketUpdate = Updateable<TicketsTable>;
 export type UserRow = Selectable<UsersTable>;
+
+// --- 002_engine.sql
+
+export interface CalendarsTable {
+  id: Generated<string>;
+  name: string;
+  definition: Json<Record<string, unknown>>;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SlaPoliciesTable {
+  id: Generated<string>;
+  name: string;
+  position: number;
+  enabled: Generated<boolean>;
+  calendar_id: string | null;
+  definition: Json<Record<string, unknown>>;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TicketClocksTable {
+  ticket_id: string;
+  target: string;
+  state: string;
+  started_at: Date;
+  due_at: Date | null;
+  stopped_at: Date | null;
+  breached_at: Date | null;
+  business_minutes: number;
+  paused_minutes: Generated<number>;
+  data: Json<Record<string, unknown>>;
+}
+
+export interface TimersTable {
+  id: Generated<number>;
+  ticket_id: string | null;
+  kind: string;
+  key: string;
+  due_at: Date;
+  data: Json<Record<string, unknown>>;
+  fired_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface EscalationsTable {
+  id: Generated<string>;
+  ticket_id: string;
+  type: string;
+  reason: string;
+  reason_text: string | null;
+  trigger: string;
+  actor_id: string | null;
+  rule_id: string | null;
+  from_tier: number | null;
+  to_tier: number | null;
+  from_group_id: string | null;
+  to_group_id: string | null;
+  from_assignee_id: string | null;
+  to_assignee_id: string | null;
+  note: string | null;
+  created_at: Timestamp;
+}
+
+export interface EscalationRequestsTable {
+  id: Generated<string>;
+  ticket_id: string;
+  requester_id: string;
+  reason: string;
+  text: string | null;
+  status: Generated<"open" | "acknowledged" | "resolved">;
+  escalation_id: string | null;
+  due_at: Date | null;
+  acknowledged_at: Date | null;
+  resolved_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface EscalationRulesTable {
+  id: Generated<string>;
+  name: string;
+  position: number;
+  enabled: Generated<boolean>;
+  event: string;
+  definition: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface RuleFiringsTable {
+  rule_id: string;
+  occurrence_key: string;
+  ticket_id: string;
+  fired_at: Timestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: "email" | "webhook" | "notification";
+  idempotency_key: string;
+  ticket_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  status: Generated<"pending" | "delivered" | "dead">;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: Date | null;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  ticket_id: string | null;
+  kind: string;
+  title: string;
+  body: Generated<string>;
+  read_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface WebhooksTable {
+  id: Generated<string>;
+  name: string;
+  url: string;
+  secret: string;
+  events: ColumnType<string[], string[] | undefined, string[]>;
+  enabled: Generated<boolean>;
+  consecutive_failures: Generated<number>;
+  disabled_reason: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: string;
+  outbox_id: number | null;
+  event: string;
+  status_code: number | null;
+  ok: boolean;
+  error: string | null;
+  duration_ms: number | null;
+  attempt: number;
+  at: Generated<Date>;
+}
+
+export interface EngineTables {
+  calendars: CalendarsTable;
+  sla_policies: SlaPoliciesTable;
+  ticket_clocks: TicketClocksTable;
+  timers: TimersTable;
+  escalations: EscalationsTable;
+  escalation_requests: EscalationRequestsTable;
+  escalation_rules: EscalationRulesTable;
+  rule_firings: RuleFiringsTable;
+  outbox: OutboxTable;
+  notifications: NotificationsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+}

@@ -1,0 +1,54 @@
+import type { Executor } from "../tickets/ticket-events.ts";
+
+/** An email to send through SMTP_URL, fully rendered when it is enqueued. */
+export interface EmailPayload {
+  to: string;
+  from?: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Threading and routing headers: Message-ID, In-Reply-To, References, Reply-To, Auto-Submitted… */
+  headers?: Record<string, string>;
+  template?: string;
+  language?: "id" | "en";
+}
+
+export interface WebhookPayload {
+  webhook_id: string;
+  event: string;
+  body: Record<string, unknown>;
+}
+
+export interface NotificationPayload {
+  user_id: string;
+  kind: string;
+  title: string;
+  body?: string;
+}
+
+export type OutboxItem =
+  | { kind: "email"; key: string; ticketId?: string | null; payload: EmailPayload }
+  | { kind: "webhook"; key: string; ticketId?: string | null; payload: WebhookPayload }
+  | { kind: "notification"; key: string; ticketId?: string | null; payload: NotificationPayload };
+
+/**
+ * Writes outbox rows inside the caller's transaction, so a notification exists if and only if the
+ * change that caused it committed. The key makes enqueueing idempotent (a repeat is ignored).
+ */
+export async function enqueue(trx: Executor, items: OutboxItem[], now: Date): Promise<void> {
+  if (items.length === 0) return;
+  await trx
+    .insertInto("outbox")
+    .values(
+      items.map((i) => ({
+        kind: i.kind,
+        idempotency_key: i.key,
+        ticket_id: i.ticketId ?? null,
+        payload: JSON.stringify(i.payload),
+        next_attempt_at: now,
+        created_at: now,
+      })),
+    )
+    .onConflict((oc) => oc.column("idempotency_key").doNothing())
+    .execute();
+}
