@@ -1,8 +1,12 @@
 import { defineConfig } from "vitest/config";
 
 // One runner, several projects: fast pure tests first, database and HTTP tests, then browser journeys.
+// CI asks for a JSON report beside the console output, to print one closing line over both runs.
+const jsonReport = process.env.ESKALA_VITEST_JSON;
+
 export default defineConfig({
   test: {
+    reporters: jsonReport ? ["default", ["json", { outputFile: jsonReport }]] : ["default"],
     projects: [
       { test: { name: "core", include: ["packages/core/src/**/*.test.ts"], environment: "node" } },
       { test: { name: "contracts", include: ["packages/contracts/src/**/*.test.ts"] } },

@@ -19,6 +19,16 @@ export const AgentProfile = z.strictObject({
   presence: Presence.default("offline"),
 });
 
+/** A profile change: only the fields sent are changed (no defaults, unlike creation). */
+export const AgentProfilePatch = z.strictObject({
+  tier: z.number().int().min(0).max(20).optional(),
+  group_ids: z.array(Id).max(50).optional(),
+  skills: z.array(Skill).max(100).optional(),
+  languages: z.array(Language).min(1).max(5).optional(),
+  capacity: z.number().int().min(0).max(1000).optional(),
+  presence: Presence.optional(),
+});
+
 export const CreateUserBody = z.strictObject({
   email: Email,
   name: Name,
@@ -37,7 +47,7 @@ export const UpdateUserBody = z.strictObject({
   language: Language.optional(),
   organization_id: Id.nullable().optional(),
   disabled: z.boolean().optional(),
-  agent: AgentProfile.partial().optional(),
+  agent: AgentProfilePatch.optional(),
 });
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 

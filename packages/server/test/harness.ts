@@ -110,7 +110,7 @@ export class TestApp {
       method: method as "GET",
       url,
       ...(opts.query ? { query: opts.query } : {}),
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opts.body !== undefined && typeof opts.body !== "string" ? { "content-type": "application/json" } : {}), ...opts.headers },
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opts.body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
       ...(opts.body !== undefined ? { payload: typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body) } : {}),
     });
     let json: any = undefined;

@@ -1,12 +1,12 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { z } from "zod";
-import type { AgentProfile, CreateUserBody, UpdateMeBody, UpdateUserBody } from "@eskala/contracts";
+import type { AgentProfile, AgentProfilePatch, CreateUserBody, UpdateMeBody, UpdateUserBody } from "@eskala/contracts";
 import { atLeast, type Actor } from "../auth/actor.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError, forbidden, notFound } from "../lib/app-error.ts";
 
-type Profile = z.infer<typeof AgentProfile>;
+type Profile = z.infer<typeof AgentProfile> | z.infer<typeof AgentProfilePatch>;
 
 export type UserService = ReturnType<typeof createUserService>;
 

@@ -22,6 +22,7 @@ import { adminRoutes } from "./admin.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
 import { opsRoutes } from "./ops.routes.ts";
 import type { Services } from "./context.ts";
+import { AppError } from "../lib/app-error.ts";
 
 const WEB_DIST = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
 
@@ -41,9 +42,16 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   app.setSerializerCompiler(serializerCompiler);
   app.addHook("onSend", async (req, reply) => void reply.header("x-request-id", req.id));
 
+  // The API routes as registered, so a test can hold the OpenAPI document against them.
+  const apiRoutes: string[] = [];
+  app.decorate("apiRoutes", apiRoutes);
+  app.addHook("onRoute", (r) => {
+    if (!r.url.startsWith("/api/v1/") || (r.schema as { hide?: boolean } | undefined)?.hide) return;
+    for (const m of [r.method].flat()) if (m !== "HEAD") apiRoutes.push(`${m} ${r.url.replace(/:(\w+)/g, "{$1}")}`);
+  });
   registerErrorHandler(app);
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, hook: "preHandler" });
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -77,6 +85,11 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   app.get("/api/v1/openapi.json", { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 
   registerAuthHook(app, s.auth, s.clock);
+  // PostgreSQL text cannot hold NUL; refuse it at the edge with the field's path instead of failing in the database.
+  app.addHook("preValidation", async (req) => {
+    const path = findNul(req.body, []);
+    if (path) throw new AppError("validation_failed", "Text may not contain NUL characters", [{ path, message: "contains a NUL character" }]);
+  });
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   opsRoutes(app, s, registry);
@@ -89,6 +102,22 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
 
   await serveWeb(app);
   return app;
+}
+
+function findNul(value: unknown, path: (string | number)[]): (string | number)[] | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const found = findNul(v, [...path, i]);
+      if (found) return found;
+    }
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      const found = findNul(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return null;
 }
 
 /** The React app's production build, with the single-page fallback for its client-side routes. */

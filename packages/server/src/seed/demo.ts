@@ -33,14 +33,11 @@ export interface DemoLogin {
   password: string;
 }
 
-/** Seeds the demo contact center unless the database already has people in it. Returns the demo logins, or null when skipped. */
+/** Seeds the demo contact center unless groups are configured already. Returns the demo logins, or null when skipped. */
 export async function seedDemo(app: Composition, opts: { tickets?: number } = {}): Promise<DemoLogin[] | null> {
   const { db } = app.database;
-  const existing = await db
-    .selectFrom("users")
-    .select(sql<number>`count(*)::int`.as("n"))
-    .where("email", "!=", "admin@eskala.local")
-    .executeTakeFirstOrThrow();
+  // A help desk that has any group configured is not empty: never seed over real data.
+  const existing = await db.selectFrom("groups").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
   if (existing.n > 0) return null;
   const now = app.clock.now();
   const random = mulberry32(20261125);

@@ -30,18 +30,19 @@ export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]
     adminOnlyField(actor, "created_at", body.created_at !== undefined);
     adminOnlyField(actor, "author_email", body.author_email !== undefined);
     const isCustomer = actor.role === "customer";
-    if (isCustomer && body.kind === "note")
-      throw new AppError("forbidden", "Customers cannot write internal notes", [
-        { path: ["kind"], message: "agents only" },
-      ]);
-    if (isCustomer && body.status)
-      throw new AppError("forbidden", "Customers cannot set the status", [
-        { path: ["status"], message: "agents only" },
-      ]);
     const at = body.created_at ? new Date(body.created_at) : now;
 
     return db.transaction().execute(async (trx) => {
       const current = assertVisible(actor, await findTicketForUpdate(trx, ticketId));
+      // Checked once the ticket is known to be visible, so a stranger learns nothing from a 403.
+      if (isCustomer && body.kind === "note")
+        throw new AppError("forbidden", "Customers cannot write internal notes", [
+          { path: ["kind"], message: "agents only" },
+        ]);
+      if (isCustomer && body.status)
+        throw new AppError("forbidden", "Customers cannot set the status", [
+          { path: ["status"], message: "agents only" },
+        ]);
       const author = body.author_email
         ? await findAuthor(trx, body.author_email)
         : { id: actor.via === "system" ? null : actor.userId, role: actor.role };
