@@ -97,7 +97,7 @@ describe("customerEscalationText", () => {
       fc.property(
         fc.string(),
         fc.option(fc.string()),
-        fc.constantFrom("missing_skill", "too_slow", "other", "negative_sentiment") ,
+        fc.constantFrom("missing_skill", "too_slow", "other", "negative_sentiment"),
         fc.option(fc.string()),
         fc.constantFrom("id", "en"),
         (note, reasonText, reason, assignee, lang) => {
@@ -109,7 +109,9 @@ describe("customerEscalationText", () => {
             from: { ...base.decision.from, assignee_id: assignee },
             to: { ...base.decision.to, assignee_id: assignee },
           };
-          expect(customerEscalationText(varied, "Tier 2", lang)).toBe(customerEscalationText(base.decision, "Tier 2", lang));
+          expect(customerEscalationText(varied, "Tier 2", lang)).toBe(
+            customerEscalationText(base.decision, "Tier 2", lang),
+          );
         },
       ),
     );

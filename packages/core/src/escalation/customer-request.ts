@@ -20,12 +20,7 @@ export interface CustomerRequestInput {
 }
 
 export type CustomerRequestErrorCode =
-  | "forbidden"
-  | "ticket_closed"
-  | "request_already_open"
-  | "reason_text_required"
-  | "text_too_long"
-  | "unknown_target";
+  "forbidden" | "ticket_closed" | "request_already_open" | "reason_text_required" | "text_too_long" | "unknown_target";
 
 export type CustomerRequestResult =
   | { ok: true; decision: EscalationDecision; request: { reason: CustomerRequestReason; text: string | null } }

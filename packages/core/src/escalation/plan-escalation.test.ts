@@ -27,11 +27,27 @@ describe("planEscalation — successful moves", () => {
   it.each([
     ["agent, next tier", { actor: agent1, target: { tier: "next" } }, "hierarchical", 2, "t2", null, "agent"],
     ["agent, skips to tier 3", { actor: agent1, target: { tier: 3 } }, "hierarchical", 3, "t3", null, "agent"],
-    ["agent, department keeps tier", { target: { department_id: "billing" } }, "functional", 1, "billing", null, "agent"],
+    [
+      "agent, department keeps tier",
+      { target: { department_id: "billing" } },
+      "functional",
+      1,
+      "billing",
+      null,
+      "agent",
+    ],
     ["agent, department by group id", { target: { group_id: "billing" } }, "functional", 1, "billing", null, "agent"],
     ["agent, own group's supervisor", { target: { supervisor: true } }, "supervisor", 1, "t1", "s1", "agent"],
     ["agent, tier group by id", { target: { group_id: "t2b" } }, "hierarchical", 2, "t2b", null, "agent"],
-    ["tier with a group of that tier", { target: { tier: 2, group_id: "t2b" } }, "hierarchical", 2, "t2b", null, "agent"],
+    [
+      "tier with a group of that tier",
+      { target: { tier: 2, group_id: "t2b" } },
+      "hierarchical",
+      2,
+      "t2b",
+      null,
+      "agent",
+    ],
     [
       "supervisor de-escalates",
       { actor: supervisor, ticket: makeTicket({ tier: 2, groupId: "t2" }), target: { tier: 1 } },
@@ -41,10 +57,34 @@ describe("planEscalation — successful moves", () => {
       null,
       "agent",
     ],
-    ["supervisor re-assigns in tier", { actor: supervisor, target: { group_id: "t1b" } }, "reassignment", 1, "t1b", null, "agent"],
+    [
+      "supervisor re-assigns in tier",
+      { actor: supervisor, target: { group_id: "t1b" } },
+      "reassignment",
+      1,
+      "t1b",
+      null,
+      "agent",
+    ],
     ["admin names a supervisor", { actor: admin, target: { supervisor: "s2" } }, "supervisor", 2, "t2", "s2", "agent"],
-    ["rule without a note", { actor: rule, note: null, target: { tier: "next" } }, "hierarchical", 2, "t2", null, "rule"],
-    ["sla timer to supervisor", { actor: timer, note: undefined, target: { supervisor: true } }, "supervisor", 1, "t1", "s1", "sla_timer"],
+    [
+      "rule without a note",
+      { actor: rule, note: null, target: { tier: "next" } },
+      "hierarchical",
+      2,
+      "t2",
+      null,
+      "rule",
+    ],
+    [
+      "sla timer to supervisor",
+      { actor: timer, note: undefined, target: { supervisor: true } },
+      "supervisor",
+      1,
+      "t1",
+      "s1",
+      "sla_timer",
+    ],
     [
       "customer asks for the supervisor",
       { actor: customer, note: null, reason: "customer_request", target: { supervisor: true } },
@@ -63,14 +103,30 @@ describe("planEscalation — successful moves", () => {
       null,
       "agent",
     ],
-    ["solved tickets can still move", { ticket: makeTicket({ status: "solved" }), target: { tier: 2 } }, "hierarchical", 2, "t2", null, "agent"],
+    [
+      "solved tickets can still move",
+      { ticket: makeTicket({ status: "solved" }), target: { tier: 2 } },
+      "hierarchical",
+      2,
+      "t2",
+      null,
+      "agent",
+    ],
   ] as const)("%s", (_name, overrides, type, tier, groupId, assigneeId, trigger) => {
     const result = plan(overrides as Parameters<typeof plan>[0]);
-    expect(result).toMatchObject({ ok: true, decision: { type, trigger, to: { tier, group_id: groupId, assignee_id: assigneeId } } });
+    expect(result).toMatchObject({
+      ok: true,
+      decision: { type, trigger, to: { tier, group_id: groupId, assignee_id: assigneeId } },
+    });
   });
 
   it("records where the ticket came from, the trimmed note and the customer message key", () => {
-    const result = plan({ target: { tier: "next" }, note: "  checked logs  ", reason: "other", reason_text: " weird " });
+    const result = plan({
+      target: { tier: "next" },
+      note: "  checked logs  ",
+      reason: "other",
+      reason_text: " weird ",
+    });
     expect(result).toEqual({
       ok: true,
       decision: {
@@ -110,7 +166,12 @@ describe("planEscalation — refusals", () => {
     ["blank note", { note: " \n\t ", target: { tier: 2 } }, "note_required", "note"],
     ["supervisor without note", { actor: supervisor, note: "", target: { tier: 2 } }, "note_required", "note"],
     ["note too long", { note: long, target: { tier: 2 } }, "note_too_long", "note"],
-    ["other without text", { reason: "other", reason_text: "  ", target: { tier: 2 } }, "reason_text_required", "reason_text"],
+    [
+      "other without text",
+      { reason: "other", reason_text: "  ", target: { tier: 2 } },
+      "reason_text_required",
+      "reason_text",
+    ],
     ["unknown group", { target: { group_id: "nope" } }, "unknown_target", "group_id"],
     ["department id of a tier group", { target: { department_id: "t2" } }, "unknown_target", "department_id"],
     ["unknown tier", { target: { tier: 9 } }, "unknown_target", "tier"],
@@ -119,17 +180,47 @@ describe("planEscalation — refusals", () => {
     ["empty target", { target: {} }, "unknown_target", "target"],
     ["two destinations", { target: { tier: 2, supervisor: true } }, "unknown_target", "target"],
     ["unknown supervisor", { actor: admin, target: { supervisor: "ghost" } }, "unknown_target", "supervisor"],
-    ["group without supervisor", { ticket: makeTicket({ groupId: "t1b" }), target: { supervisor: true } }, "unknown_target", "supervisor"],
-    ["no next tier", { actor: rule, ticket: makeTicket({ tier: 3, groupId: "t3" }), target: { tier: "next" } }, "no_next_tier", "tier"],
+    [
+      "group without supervisor",
+      { ticket: makeTicket({ groupId: "t1b" }), target: { supervisor: true } },
+      "unknown_target",
+      "supervisor",
+    ],
+    [
+      "no next tier",
+      { actor: rule, ticket: makeTicket({ tier: 3, groupId: "t3" }), target: { tier: "next" } },
+      "no_next_tier",
+      "tier",
+    ],
     ["same tier", { target: { tier: 1 } }, "same_level", "tier"],
     ["same group", { actor: admin, target: { group_id: "t1" } }, "same_level", "group_id"],
-    ["already with supervisor", { actor: admin, ticket: makeTicket({ assigneeId: "s1" }), target: { supervisor: true } }, "same_level", "supervisor"],
-    ["agent de-escalates", { actor: agent2, ticket: makeTicket({ tier: 2, groupId: "t2" }), target: { tier: 1 } }, "forbidden", undefined],
+    [
+      "already with supervisor",
+      { actor: admin, ticket: makeTicket({ assigneeId: "s1" }), target: { supervisor: true } },
+      "same_level",
+      "supervisor",
+    ],
+    [
+      "agent de-escalates",
+      { actor: agent2, ticket: makeTicket({ tier: 2, groupId: "t2" }), target: { tier: 1 } },
+      "forbidden",
+      undefined,
+    ],
     ["agent re-assigns sideways", { target: { group_id: "t1b" } }, "forbidden", undefined],
-    ["agent of another tier", { actor: agent1, ticket: makeTicket({ tier: 2, groupId: "t2" }), target: { tier: 3 } }, "forbidden", undefined],
+    [
+      "agent of another tier",
+      { actor: agent1, ticket: makeTicket({ tier: 2, groupId: "t2" }), target: { tier: 3 } },
+      "forbidden",
+      undefined,
+    ],
     ["customer picks a tier", { actor: customer, target: { tier: 2 } }, "forbidden", undefined],
     ["customer names a supervisor", { actor: customer, target: { supervisor: "s2" } }, "forbidden", undefined],
-    ["someone else's ticket", { actor: { kind: "customer", userId: "c2" }, target: { supervisor: true } }, "forbidden", undefined],
+    [
+      "someone else's ticket",
+      { actor: { kind: "customer", userId: "c2" }, target: { supervisor: true } },
+      "forbidden",
+      undefined,
+    ],
     ["type disagrees with target", { type: "functional", target: { tier: 2 } }, "type_mismatch", "type"],
   ] as const)("%s → %s", (_name, overrides, code, field) => {
     const result = plan(overrides as Parameters<typeof plan>[0]);

@@ -42,7 +42,11 @@ function toTier(ticket: TicketFacts, org: OrgStructure, tier: number | "next", g
   if (level === ticket.tier) return { ok: false, code: "same_level", field: "tier" };
   const group = defaultGroupOfTier(org, level);
   if (!group) return unknown("tier");
-  return { ok: true, type: tierMoveType(ticket.tier, level), to: { tier: level, group_id: group.id, assignee_id: null } };
+  return {
+    ok: true,
+    type: tierMoveType(ticket.tier, level),
+    to: { tier: level, group_id: group.id, assignee_id: null },
+  };
 }
 
 function toSupervisor(ticket: TicketFacts, org: OrgStructure, supervisor: true | string): ResolvedTarget {
@@ -54,7 +58,9 @@ function toSupervisor(ticket: TicketFacts, org: OrgStructure, supervisor: true |
     supervisorId = own?.supervisor_ids[0];
   } else {
     // Prefer the ticket's own group when the named supervisor leads it; otherwise the first group they lead.
-    group = own?.supervisor_ids.includes(supervisor) ? own : org.groups.find((g) => g.supervisor_ids.includes(supervisor));
+    group = own?.supervisor_ids.includes(supervisor)
+      ? own
+      : org.groups.find((g) => g.supervisor_ids.includes(supervisor));
     supervisorId = group ? supervisor : undefined;
   }
   if (!group || supervisorId === undefined) return unknown("supervisor");

@@ -88,11 +88,7 @@ export interface EscalationPlace {
 
 /** Keys of the customer-facing messages (see `customerEscalationText`); null = tell the customer nothing. */
 export type CustomerMessageKey =
-  | "escalated_to_tier"
-  | "escalated_to_department"
-  | "escalated_to_supervisor"
-  | "escalation_request_received"
-  | null;
+  "escalated_to_tier" | "escalated_to_department" | "escalated_to_supervisor" | "escalation_request_received" | null;
 
 export interface EscalationDecision {
   type: EscalationType;
@@ -117,5 +113,4 @@ export type EscalationErrorCode =
   | "type_mismatch";
 
 export type PlanEscalationResult =
-  | { ok: true; decision: EscalationDecision }
-  | { ok: false; code: EscalationErrorCode; field?: string };
+  { ok: true; decision: EscalationDecision } | { ok: false; code: EscalationErrorCode; field?: string };

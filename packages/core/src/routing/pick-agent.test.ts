@@ -30,32 +30,105 @@ const base = (agents: RoutingAgent[], overrides: Partial<PickAgentInput> = {}): 
 
 describe("pickAgent", () => {
   it.each([
-    ["the lowest load wins", [agent("a", { openAssignedCount: 3 }), agent("b", { openAssignedCount: 1 })], {}, "b", "lowest_load"],
+    [
+      "the lowest load wins",
+      [agent("a", { openAssignedCount: 3 }), agent("b", { openAssignedCount: 1 })],
+      {},
+      "b",
+      "lowest_load",
+    ],
     [
       "equal load: the longest-waiting agent",
-      [agent("a", { lastAssignedAt: at("2026-03-02T03:00:00Z") }), agent("b", { lastAssignedAt: at("2026-03-02T02:00:00Z") })],
+      [
+        agent("a", { lastAssignedAt: at("2026-03-02T03:00:00Z") }),
+        agent("b", { lastAssignedAt: at("2026-03-02T02:00:00Z") }),
+      ],
       {},
       "b",
       "round_robin",
     ],
-    ["equal load: never assigned goes first", [agent("a", { lastAssignedAt: at("2026-03-02T03:00:00Z") }), agent("b")], {}, "b", "round_robin"],
+    [
+      "equal load: never assigned goes first",
+      [agent("a", { lastAssignedAt: at("2026-03-02T03:00:00Z") }), agent("b")],
+      {},
+      "b",
+      "round_robin",
+    ],
     ["equal load and turn: id order", [agent("b"), agent("a")], {}, "a", "round_robin"],
-    ["offline agents are skipped", [agent("a", { presence: "offline" }), agent("b", { openAssignedCount: 4 })], {}, "b", "lowest_load"],
-    ["away agents are skipped", [agent("a", { presence: "away" }), agent("b", { openAssignedCount: 4 })], {}, "b", "lowest_load"],
-    ["full agents are skipped", [agent("a", { capacity: 2, openAssignedCount: 2 }), agent("b", { openAssignedCount: 4 })], {}, "b", "lowest_load"],
-    ["too low a skill level is skipped", [agent("a", { skills: [{ skill: "billing", level: 1 }] }), agent("b", { openAssignedCount: 2 })], {}, "b", "lowest_load"],
-    ["other languages are skipped", [agent("a", { languages: ["en"] }), agent("b", { openAssignedCount: 2 })], {}, "b", "lowest_load"],
-    ["other groups are skipped", [agent("a", { groupIds: ["t2"] }), agent("b", { openAssignedCount: 2 })], {}, "b", "lowest_load"],
-    ["excluded agents are skipped", [agent("a"), agent("b", { openAssignedCount: 2 })], { excludeAgentIds: ["a"] }, "b", "lowest_load"],
-    ["a category without a skill needs none", [agent("a", { skills: [] })], { categoryId: "cat-unmapped" }, "a", "lowest_load"],
+    [
+      "offline agents are skipped",
+      [agent("a", { presence: "offline" }), agent("b", { openAssignedCount: 4 })],
+      {},
+      "b",
+      "lowest_load",
+    ],
+    [
+      "away agents are skipped",
+      [agent("a", { presence: "away" }), agent("b", { openAssignedCount: 4 })],
+      {},
+      "b",
+      "lowest_load",
+    ],
+    [
+      "full agents are skipped",
+      [agent("a", { capacity: 2, openAssignedCount: 2 }), agent("b", { openAssignedCount: 4 })],
+      {},
+      "b",
+      "lowest_load",
+    ],
+    [
+      "too low a skill level is skipped",
+      [agent("a", { skills: [{ skill: "billing", level: 1 }] }), agent("b", { openAssignedCount: 2 })],
+      {},
+      "b",
+      "lowest_load",
+    ],
+    [
+      "other languages are skipped",
+      [agent("a", { languages: ["en"] }), agent("b", { openAssignedCount: 2 })],
+      {},
+      "b",
+      "lowest_load",
+    ],
+    [
+      "other groups are skipped",
+      [agent("a", { groupIds: ["t2"] }), agent("b", { openAssignedCount: 2 })],
+      {},
+      "b",
+      "lowest_load",
+    ],
+    [
+      "excluded agents are skipped",
+      [agent("a"), agent("b", { openAssignedCount: 2 })],
+      { excludeAgentIds: ["a"] },
+      "b",
+      "lowest_load",
+    ],
+    [
+      "a category without a skill needs none",
+      [agent("a", { skills: [] })],
+      { categoryId: "cat-unmapped" },
+      "a",
+      "lowest_load",
+    ],
     ["no category needs no skill", [agent("a", { skills: [] })], { categoryId: null }, "a", "lowest_load"],
-    ["a required skill without level accepts any", [agent("a", { skills: [{ skill: "api", level: 0 }] })], { categoryId: "cat-api" }, "a", "lowest_load"],
+    [
+      "a required skill without level accepts any",
+      [agent("a", { skills: [{ skill: "api", level: 0 }] })],
+      { categoryId: "cat-api" },
+      "a",
+      "lowest_load",
+    ],
   ] as const)("%s", (_name, agents, overrides, agentId, reason) => {
     expect(pickAgent(base([...agents], overrides))).toEqual({ ok: true, agentId, reason });
   });
 
   it.each([
-    ["nobody in the group has the skill", [agent("a", { skills: [] }), agent("b", { groupIds: ["t2"] })], "no_skill_in_tier"],
+    [
+      "nobody in the group has the skill",
+      [agent("a", { skills: [] }), agent("b", { groupIds: ["t2"] })],
+      "no_skill_in_tier",
+    ],
     ["only an insufficient level", [agent("a", { skills: [{ skill: "billing", level: 1 }] })], "no_skill_in_tier"],
     ["skilled but offline", [agent("a", { presence: "offline" })], "no_agent_available"],
     ["skilled but full", [agent("a", { openAssignedCount: 5 })], "no_agent_available"],
@@ -78,7 +151,9 @@ describe("pickAgent — properties", () => {
       maxLength: 2,
     }),
     languages: fc.subarray([...LANGUAGES]),
-    lastAssignedAt: fc.option(fc.date({ min: at("2026-01-01T00:00:00Z"), max: at("2026-12-31T00:00:00Z"), noInvalidDate: true })),
+    lastAssignedAt: fc.option(
+      fc.date({ min: at("2026-01-01T00:00:00Z"), max: at("2026-12-31T00:00:00Z"), noInvalidDate: true }),
+    ),
   });
   const arbAgents = fc.uniqueArray(arbAgent, { selector: (a) => a.id, maxLength: 8 });
   const arbInput = fc.record({
@@ -95,7 +170,11 @@ describe("pickAgent — properties", () => {
         const result = pickAgent(input);
         const requirement = input.categoryId === null ? undefined : input.categorySkills[input.categoryId];
         const fits = input.agents.filter(
-          (a) => a.groupIds.includes(input.groupId) && isAvailable(a) && hasRequiredSkill(a, requirement) && a.languages.includes(input.language),
+          (a) =>
+            a.groupIds.includes(input.groupId) &&
+            isAvailable(a) &&
+            hasRequiredSkill(a, requirement) &&
+            a.languages.includes(input.language),
         );
         if (!result.ok) {
           expect(fits).toEqual([]);

@@ -55,7 +55,7 @@ function negatorBefore(tokens: readonly string[], blocked: readonly boolean[], s
 function hitsInClause(tokens: readonly string[]): Hit[] {
   const found: { phrase: Phrase; start: number; end: number }[] = [];
   const consumed = tokens.map(() => false);
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const phrase = longestPhraseAt(tokens, i);
     if (!phrase) {
       i += 1;
@@ -78,7 +78,12 @@ function hitsInClause(tokens: readonly string[]): Hit[] {
     if (negator !== undefined) blocked[negator] = true;
     const negated = negator !== undefined;
     const base = phrase.entry.weight * (intensified ? INTENSIFIER_FACTOR : 1);
-    return { phrase, surface: tokens.slice(start, end).join(" "), weight: negated ? negatedWeight(phrase, base) : base, negated };
+    return {
+      phrase,
+      surface: tokens.slice(start, end).join(" "),
+      weight: negated ? negatedWeight(phrase, base) : base,
+      negated,
+    };
   });
 }
 
@@ -112,7 +117,8 @@ export function analyzeSentiment(text: string): SentimentResult {
   if (sum <= 0 && hasRepeatedExclamation(text)) sum = sum * 1.15 - 0.15;
 
   const score = Math.max(-1, Math.min(1, Math.round(Math.tanh(sum / SCALE) * 1000) / 1000)) || 0;
-  const label: SentimentLabel = score <= -LABEL_THRESHOLD ? "negative" : score >= LABEL_THRESHOLD ? "positive" : "neutral";
+  const label: SentimentLabel =
+    score <= -LABEL_THRESHOLD ? "negative" : score >= LABEL_THRESHOLD ? "positive" : "neutral";
   return {
     score,
     label,

@@ -57,7 +57,10 @@ const ID_ROWS: readonly Row[] = [
   [`masih|tetap|tetep ${NOT_YET} bisa`, -1.8],
   [`${NOT_YET} ada respon|respons|jawaban|balasan|kabar|tanggapan|solusi|kejelasan|kepastian`, -2],
   [`${NOT_YET} ada yang bales|balas|respon|jawab|bantu|peduli|ngurus`, -2],
-  [`${NOT_YET} juga|pernah|kunjung|_ selesai|beres|masuk|sampai|datang|diproses|ditanggapi|dibalas|direspon|dikirim`, -1.2],
+  [
+    `${NOT_YET} juga|pernah|kunjung|_ selesai|beres|masuk|sampai|datang|diproses|ditanggapi|dibalas|direspon|dikirim`,
+    -1.2,
+  ],
   [`${NOT_YET} juga|pernah|kunjung|_ terselesaikan|teratasi|diperbaiki|berfungsi|jalan`, -1.5],
   [`${NEG} akan|mau pakai|pake|beli|langganan|order lagi`, -2.5],
   ["masih|tetap|tetep error|eror|gagal|rusak|bermasalah|sama|belum|lemot|lambat|salah", -1.5],
@@ -67,7 +70,7 @@ const ID_ROWS: readonly Row[] = [
   ["gagal|crash|bermasalah", -1],
   ["rusak|cacat", -1.5],
   ["masalah", -0.5],
-  ["dioper|dilempar|dipingpong|muter|diputer oper|lempar|pingpong|muter|puter|_", -1.5],
+  ["dioper|dilempar|dipingpong|muter|diputer oper|lempar|pingpong|muter|puter|dioper|dilempar|diputer|_", -1.5],
   ["gimana|bagaimana|gmn sih", -1.5],
   ["apa apaan", -2],
   ["apaan sih|ini", -2],
@@ -108,7 +111,11 @@ const ID_ROWS: readonly Row[] = [
   [`hubungkan|sambungkan|dihubungkan|disambungkan|teruskan|oper saya|_ dengan|ke|kepada ${BOSS_ID}`, -2, "esc"],
   [`panggil|mana ${BOSS_ID}`, -2, "esc"],
   ["eskalasi|eskalasikan|dieskalasi|dieskalasikan|escalate", -1.5, "esc"],
-  ["lapor|laporkan|melapor|melaporkan|adukan|mengadu ke|kepada ylki|ojk|bpkn|polisi|kominfo|media|pengacara", -3, "esc"],
+  [
+    "lapor|laporkan|melapor|melaporkan|adukan|mengadu ke|kepada ylki|ojk|bpkn|polisi|kominfo|media|pengacara",
+    -3,
+    "esc",
+  ],
   ["ylki|ojk|bpkn|pengacara|somasi|menggugat|gugat|tuntut", -2.5, "esc"],
   ["jalur hukum", -2.5, "esc"],
   ["viralkan|diviralkan", -2.5, "esc"],
@@ -183,7 +190,10 @@ const EN_ROWS: readonly Row[] = [
   ["lost|missing|wrong", -0.8],
   ["thanks|thank for nothing", -2],
   ["not|never hear|heard back", -1.2],
-  ["asked|called|emailed|contacted|written|wrote|messaged|chatted|tried|explained|complained|reported|phoned # times", -2],
+  [
+    "asked|called|emailed|contacted|written|wrote|messaged|chatted|tried|explained|complained|reported|phoned # times",
+    -2,
+  ],
   ["asked|called|emailed|contacted|written|wrote|messaged|tried|explained|complained|reported twice|repeatedly", -1.5],
   ["charged|billed twice|double", -1.2],
   ["double charged|billed", -1.2],
@@ -250,46 +260,47 @@ function toEntries(rows: readonly Row[], lang: "id" | "en"): LexiconEntry[] {
 
 export const LEXICON: readonly LexiconEntry[] = [...toEntries(ID_ROWS, "id"), ...toEntries(EN_ROWS, "en")];
 
+const words = (...lines: string[]): ReadonlySet<string> => new Set(lines.join(" ").split(/\s+/));
+
 /** Words that flip the meaning of a term found within `NEGATION_WINDOW` tokens after them. */
-export const NEGATORS: ReadonlySet<string> = new Set([
-  ...NEG.split("|"),
-  ...["bukan", "belum", "blm", "kurang", "tanpa", "jangan"],
-  ...["not", "no", "never", "without", "nor", "neither", "hardly", "cannot"],
-  ...["dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "cant", "couldnt", "wont", "wouldnt"],
-  ...["havent", "hasnt", "hadnt", "shouldnt"],
-]);
+export const NEGATORS = words(
+  NEG.replaceAll("|", " "),
+  "bukan belum blm kurang tanpa jangan",
+  "not no never without nor neither hardly cannot",
+  "dont doesnt didnt isnt wasnt arent werent cant couldnt wont wouldnt havent hasnt hadnt shouldnt",
+);
 export const NEGATION_WINDOW = 3;
 
 /** Words that stop a negation from reaching further ("not cheap, but terrible"). */
-export const CLAUSE_BREAKS: ReadonlySet<string> = new Set([
-  ...["tapi", "tetapi", "namun", "padahal", "sedangkan", "walaupun", "meskipun", "cuma", "hanya"],
-  ...["but", "however", "although", "though", "yet", "just"],
-]);
+export const CLAUSE_BREAKS = words(
+  "tapi tetapi namun padahal sedangkan walaupun meskipun cuma hanya",
+  "but however although though yet just",
+);
 
-/** Words that strengthen the next term (`before`) or the previous one (`after`). */
-export const INTENSIFIERS_BEFORE: ReadonlySet<string> = new Set([
-  ...["sangat", "amat", "sungguh", "terlalu", "super", "paling", "begitu"],
-  ...["very", "extremely", "so", "really", "incredibly", "totally", "absolutely", "completely", "utterly"],
-  ...["truly", "highly", "seriously", "deeply", "terribly", "too", "beyond", "most"],
-]);
-export const INTENSIFIERS_AFTER: ReadonlySet<string> = new Set(["banget", "bgt", "bngt", "sekali", "skali", "amat", "abis", "bener"]);
+/** Words that strengthen the next term (`before`) or the previous one (`after`), by `INTENSIFIER_FACTOR`. */
+export const INTENSIFIERS_BEFORE = words(
+  "sangat amat sungguh terlalu super paling begitu",
+  "very extremely so really incredibly totally absolutely completely utterly truly highly seriously deeply",
+  "terribly too beyond most",
+);
+export const INTENSIFIERS_AFTER = words("banget bgt bngt sekali skali amat abis bener");
 export const INTENSIFIER_FACTOR = 1.5;
 
 /** Number words the `#` slot accepts besides digits. */
-export const NUMBER_WORDS: ReadonlySet<string> = new Set([
-  ...["satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "beberapa"],
-  ...["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "many", "multiple", "countless"],
-]);
+export const NUMBER_WORDS = words(
+  "satu dua tiga empat lima enam tujuh delapan sembilan sepuluh beberapa",
+  "two three four five six seven eight nine ten several many multiple countless",
+);
 
 /** Function words that tell the two languages apart. */
 export const STOPWORDS: Readonly<Record<"id" | "en", ReadonlySet<string>>> = {
-  id: new Set(
-    ("saya aku gue yang dan di ke dari ini itu dengan untuk kami kalian anda apa bisa tolong mohon sudah udah " +
-      "belum tidak nggak gak sih kok dong ya juga masih akan ada karena tapi banget sama mau kenapa bagaimana " +
-      "gimana pesanan akun kak mas mbak pak bu tiket sampai lagi kapan cara apakah hari").split(" "),
+  id: words(
+    "saya aku gue yang dan di ke dari ini itu dengan untuk kami kalian anda apa bisa tolong mohon sudah udah",
+    "belum tidak nggak gak sih kok dong ya juga masih akan ada karena tapi banget sama mau kenapa bagaimana",
+    "gimana pesanan akun kak mas mbak pak bu tiket sampai lagi kapan cara apakah hari",
   ),
-  en: new Set(
-    ("i the and to of is my you your it this that not have has was for with please can what why still been " +
-      "me we our are be am do does on in at an if will would how when there they just get order account").split(" "),
+  en: words(
+    "i the and to of is my you your it this that not have has was for with please can what why still been",
+    "me we our are be am do does on in at an if will would how when there they just get order account",
   ),
 };
