@@ -11,8 +11,25 @@ import type { TicketHook } from "./tickets/ticket-hooks.ts";
 import type { Services } from "./http/context.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { composeChannels } from "./channels/compose-channels.ts";
+import { composeSla } from "./sla/compose-sla.ts";
+import { composeNotify } from "./notify/compose-notify.ts";
+import { createTicketEventService, type TicketEventService } from "./tickets/ticket-event.service.ts";
+import { createTimerWorker, type TimerHandler } from "./engine/timers.ts";
+import { composeEngine } from "./engine/compose-engine.ts";
+import type { TicketRow } from "./db/schema.ts";
 
 export interface Composition extends Services {
+  /** Records non-edit timeline events (SLA warnings, breaches, ratings) and runs the hooks. */
+  events: TicketEventService;
+  /** The hooks every ticket change runs in its transaction, in order. */
+  hooks: TicketHook[];
+  /** Timer kinds and what firing one does; the timer worker dispatches on these. */
+  timerHandlers: Map<string, TimerHandler>;
+  /** Scores customer messages (negative = unhappy); set by the engine. */
+  scoreSentiment?: (text: string) => number | null;
+  /** Business minutes a customer escalation request may wait for an answer, from the ticket's SLA policy. */
+  slaRequestMinutes?: (ticket: TicketRow) => Promise<number | null>;
+  engine?: ReturnType<typeof composeEngine>;
   /** Background loops (timers, outbox relay, mail listener) started by `serve` or `worker`. */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -46,9 +63,12 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
     clock,
     auth,
     tickets: createTicketService({ db, hooks }),
-    messages: createMessageService({ db, hooks }),
+    messages: createMessageService({ db, hooks, scoreSentiment: (text) => services.scoreSentiment?.(text) ?? null }),
     timeline: createTimelineService({ db }),
     users: createUserService({ db }),
+    events: createTicketEventService({ db, hooks }),
+    hooks,
+    timerHandlers: new Map(),
     org: createOrgService({ db }),
     extraRoutes: [],
     async startWorkers() {
@@ -64,6 +84,14 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
     addWorker: (w: (typeof workers)[number]) => void workers.push(w),
   };
   // --- engine wiring (SLA clocks, escalation rules, routing, timers, outbox relay) goes here
+  workers.push(async () => {
+    const worker = createTimerWorker({ database, clock, handlers: services.timerHandlers });
+    await worker.start();
+    return () => worker.stop();
+  });
+  services.engine = composeEngine(services, wiring);
+  await composeNotify(services, wiring);
+  await composeSla(services, wiring);
   await composeChannels(services, wiring);
   return services;
 }

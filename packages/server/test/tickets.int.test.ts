@@ -19,7 +19,9 @@ describe("tickets", () => {
     const got = await t.inject("GET", `/api/v1/tickets/${res.body.id}`);
     expect(got.body.id).toBe(res.body.id);
     const events = await t.inject("GET", `/api/v1/tickets/${res.body.id}/events`);
-    expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(["ticket.created"]);
+    // Routing gives the new ticket to the online frontline agent in the same transaction.
+    expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(["ticket.created", "assigned"]);
+    expect(got.body.assignee).toEqual({ id: t.people.agent1.id, name: "agent1" });
     expect(events.body.items[0].actor).toMatchObject({ kind: "user", id: t.people.admin.id });
   });
 

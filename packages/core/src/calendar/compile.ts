@@ -42,6 +42,9 @@ export interface CompiledCalendar {
 }
 
 const compiled = new WeakMap<Calendar, CompiledCalendar>();
+/** Second-level cache by content, for callers that parse the same calendar JSON again per request. */
+const byContent = new Map<string, CompiledCalendar>();
+const CONTENT_CACHE_SIZE = 256;
 
 /** Local day number (days since 1970-01-01) of a `YYYY-MM-DD` date. */
 export function dayNumber(date: string): number {
@@ -68,19 +71,28 @@ function coversWholeWeek(week: readonly (readonly [number, number])[][]): boolea
 }
 
 /**
- * Compiles a calendar once per object identity (WeakMap cache); later edits to the same object are
- * not seen, so treat calendars as immutable. Throws a RangeError if the calendar is invalid.
+ * Compiles a calendar once per object identity (WeakMap) and per JSON content (bounded map); later
+ * edits to the same object are not seen, so treat calendars as immutable. Throws a RangeError if invalid.
  */
 export function compileCalendar(calendar: Calendar): CompiledCalendar {
   const cached = compiled.get(calendar);
   if (cached) return cached;
+  const key = JSON.stringify(calendar);
+  const same = byContent.get(key);
+  if (same) {
+    compiled.set(calendar, same);
+    return same;
+  }
   const checked = validateCalendar(calendar);
   if (!checked.ok) {
-    throw new RangeError(`invalid calendar: ${checked.errors.map((e) => `${e.path.join(".")}: ${e.message}`).join("; ")}`);
+    throw new RangeError(
+      `invalid calendar: ${checked.errors.map((e) => `${e.path.join(".")}: ${e.message}`).join("; ")}`,
+    );
   }
   const cal = checked.calendar;
   const holidays = new Set<number>((cal.holidays ?? []).map(dayNumber));
-  for (const id of cal.holiday_sets ?? []) for (const entry of HOLIDAY_SETS[id]!.dates) holidays.add(dayNumber(entry.date));
+  for (const id of cal.holiday_sets ?? [])
+    for (const entry of HOLIDAY_SETS[id]!.dates) holidays.add(dayNumber(entry.date));
   const week = WEEKDAYS.map((day) =>
     cal.always_open ? [[0, 1440] as const] : (cal.weekly?.[day] ?? []).map(rangeMinutes).sort((x, y) => x[0] - y[0]),
   );
@@ -93,6 +105,8 @@ export function compileCalendar(calendar: Calendar): CompiledCalendar {
     chunks: new Array<Chunk | undefined>(YEAR_COUNT),
   };
   compiled.set(calendar, result);
+  if (byContent.size >= CONTENT_CACHE_SIZE) byContent.delete(byContent.keys().next().value!);
+  byContent.set(key, result);
   return result;
 }
 
@@ -109,7 +123,8 @@ export function chunkIndex(ms: number): number {
 
 /** The chunk for year index `i`, built on first use. */
 export function chunkAt(cal: CompiledCalendar, i: number): Chunk {
-  if (i < 0 || i >= YEAR_COUNT) throw new RangeError(`business time runs past the supported years ${YEAR_MIN}-${YEAR_MAX}`);
+  if (i < 0 || i >= YEAR_COUNT)
+    throw new RangeError(`business time runs past the supported years ${YEAR_MIN}-${YEAR_MAX}`);
   return cal.chunks[i] ?? (cal.chunks[i] = buildChunk(cal, i));
 }
 

@@ -12,8 +12,24 @@ const WEEKDAY_NAMES: Record<Language, readonly string[]> = {
 };
 
 const WORDS = {
-  en: { due: "due", from: "from", closed: "closed", holiday: "holiday", holidays: "holidays", paused: "paused", more: "more" },
-  id: { due: "jatuh tempo", from: "sejak", closed: "tutup", holiday: "libur", holidays: "libur", paused: "dijeda", more: "lainnya" },
+  en: {
+    due: "due",
+    from: "from",
+    closed: "closed",
+    holiday: "holiday",
+    holidays: "holidays",
+    paused: "paused",
+    more: "more",
+  },
+  id: {
+    due: "jatuh tempo",
+    from: "sejak",
+    closed: "tutup",
+    holiday: "libur",
+    holidays: "libur",
+    paused: "dijeda",
+    more: "lainnya",
+  },
 } as const;
 
 const MAX_ITEMS = 4;
@@ -113,7 +129,8 @@ export function explainDue(
   if (gaps.length > 0) text += `; ${words.closed} ${list(gaps, words.more)}`;
 
   const holidays = b > a ? skippedHolidays(cal, localParts(cal, a).day, localParts(cal, b).day, lang) : [];
-  if (holidays.length > 0) text += `; ${holidays.length === 1 ? words.holiday : words.holidays} ${list(holidays, words.more)}`;
+  if (holidays.length > 0)
+    text += `; ${holidays.length === 1 ? words.holiday : words.holidays} ${list(holidays, words.more)}`;
 
   const merged = mergePauses(pauses);
   let pausedMs = 0;

@@ -80,8 +80,14 @@ const CUTI_BERSAMA_2027: readonly HolidayEntry[] = [
 
 /** Holiday sets a calendar may reference by id in `holiday_sets`. */
 export const HOLIDAY_SETS: Readonly<Record<string, HolidaySet>> = {
-  "id-national-2026": { name: { id: "Libur nasional 2026", en: "Indonesian public holidays 2026" }, dates: NATIONAL_2026 },
-  "id-cuti-bersama-2026": { name: { id: "Cuti bersama 2026", en: "Indonesian collective leave 2026" }, dates: CUTI_BERSAMA_2026 },
+  "id-national-2026": {
+    name: { id: "Libur nasional 2026", en: "Indonesian public holidays 2026" },
+    dates: NATIONAL_2026,
+  },
+  "id-cuti-bersama-2026": {
+    name: { id: "Cuti bersama 2026", en: "Indonesian collective leave 2026" },
+    dates: CUTI_BERSAMA_2026,
+  },
   "id-national-2027": {
     name: { id: "Libur nasional 2027 (sementara)", en: "Indonesian public holidays 2027 (provisional)" },
     dates: NATIONAL_2027,

@@ -164,7 +164,8 @@ export function addBusinessMs(cal: CompiledCalendar, t: number, d: number, pause
  * is rounded to the millisecond. Throws a RangeError for negative or non-finite minutes (no subtraction).
  */
 export function addBusinessMinutes(calendar: Calendar, start: Date, minutes: number, pauses?: readonly Pause[]): Date {
-  if (!(minutes >= 0) || minutes === Infinity) throw new RangeError(`minutes must be a finite number >= 0, got ${minutes}`);
+  if (!(minutes >= 0) || minutes === Infinity)
+    throw new RangeError(`minutes must be a finite number >= 0, got ${minutes}`);
   const cal = compileCalendar(calendar);
   const t = instant(start, "start");
   if (pauses === undefined || pauses.length === 0) {

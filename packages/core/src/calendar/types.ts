@@ -31,3 +31,6 @@ export interface ValidationIssue {
 }
 
 export type CalendarValidation = { ok: true; calendar: Calendar } | { ok: false; errors: ValidationIssue[] };
+
+/** The 24/7 calendar used when an SLA policy has no calendar. */
+export const ALWAYS_OPEN: Calendar = Object.freeze({ timezone: "UTC", always_open: true });

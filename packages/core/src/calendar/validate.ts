@@ -1,6 +1,13 @@
 import { HOLIDAY_SETS } from "./holidays-id.ts";
 import { resolveZone } from "./zone.ts";
-import { WEEKDAYS, type Calendar, type CalendarValidation, type TimeRange, type ValidationIssue, type Weekday } from "./types.ts";
+import {
+  WEEKDAYS,
+  type Calendar,
+  type CalendarValidation,
+  type TimeRange,
+  type ValidationIssue,
+  type Weekday,
+} from "./types.ts";
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -52,7 +59,10 @@ function validateWeekly(weekly: unknown, errors: ValidationIssue[]): WeekInterva
   for (const [key, ranges] of Object.entries(weekly)) {
     const day = WEEKDAYS.indexOf(key as Weekday);
     if (day < 0) {
-      errors.push({ path: ["weekly", key], message: `unknown weekday "${key}"; use mon, tue, wed, thu, fri, sat, sun` });
+      errors.push({
+        path: ["weekly", key],
+        message: `unknown weekday "${key}"; use mon, tue, wed, thu, fri, sat, sun`,
+      });
       continue;
     }
     if (!Array.isArray(ranges)) {
@@ -67,8 +77,16 @@ function validateWeekly(weekly: unknown, errors: ValidationIssue[]): WeekInterva
       }
       const start = parseTime(range[0], false);
       const end = parseTime(range[1], true);
-      if (start === undefined) errors.push({ path: [...path, 0], message: `malformed start time ${JSON.stringify(range[0])}; use HH:MM from 00:00 to 23:59` });
-      if (end === undefined) errors.push({ path: [...path, 1], message: `malformed end time ${JSON.stringify(range[1])}; use HH:MM from 00:00 to 24:00` });
+      if (start === undefined)
+        errors.push({
+          path: [...path, 0],
+          message: `malformed start time ${JSON.stringify(range[0])}; use HH:MM from 00:00 to 23:59`,
+        });
+      if (end === undefined)
+        errors.push({
+          path: [...path, 1],
+          message: `malformed end time ${JSON.stringify(range[1])}; use HH:MM from 00:00 to 24:00`,
+        });
       if (start === undefined || end === undefined) return;
       if (start === end) {
         errors.push({ path, message: 'start equals end; use ["00:00","24:00"] for a whole day' });
@@ -85,7 +103,8 @@ function describe(path: (string | number)[]): string {
   return `${path.slice(0, 2).join(".")}[${String(path[2])}]`;
 }
 
-const intersects = (a: WeekInterval, b: WeekInterval, shift: number) => a.start + shift < b.end && b.start < a.end + shift;
+const intersects = (a: WeekInterval, b: WeekInterval, shift: number) =>
+  a.start + shift < b.end && b.start < a.end + shift;
 
 /** Overlaps in the weekly cycle, including an overnight spill (Sunday's into Monday's) into the next day. */
 function checkOverlaps(intervals: WeekInterval[], errors: ValidationIssue[]): void {
@@ -109,7 +128,8 @@ export function validateCalendar(input: unknown): CalendarValidation {
     return { ok: false, errors: [{ path: [], message: "calendar must be an object" }] };
   }
   const raw = input as Record<string, unknown>;
-  for (const key of Object.keys(raw)) if (!KNOWN_KEYS.has(key)) errors.push({ path: [key], message: `unknown field "${key}"` });
+  for (const key of Object.keys(raw))
+    if (!KNOWN_KEYS.has(key)) errors.push({ path: [key], message: `unknown field "${key}"` });
 
   let timezone = raw.timezone;
   if (typeof timezone !== "string" || timezone === "") {
@@ -121,7 +141,8 @@ export function validateCalendar(input: unknown): CalendarValidation {
   }
 
   const alwaysOpen = raw.always_open;
-  if (alwaysOpen !== undefined && typeof alwaysOpen !== "boolean") errors.push({ path: ["always_open"], message: "must be a boolean" });
+  if (alwaysOpen !== undefined && typeof alwaysOpen !== "boolean")
+    errors.push({ path: ["always_open"], message: "must be a boolean" });
   if (alwaysOpen === true && raw.weekly !== undefined) {
     errors.push({ path: ["weekly"], message: "must be absent when always_open is true" });
   } else if (alwaysOpen !== true) {
@@ -129,23 +150,33 @@ export function validateCalendar(input: unknown): CalendarValidation {
     else {
       const intervals = validateWeekly(raw.weekly, errors);
       checkOverlaps(intervals, errors);
-      if (intervals.length === 0 && errors.length === 0) errors.push({ path: ["weekly"], message: "calendar is never open" });
+      if (intervals.length === 0 && errors.length === 0)
+        errors.push({ path: ["weekly"], message: "calendar is never open" });
     }
   }
 
   if (raw.holidays !== undefined) {
-    if (!Array.isArray(raw.holidays)) errors.push({ path: ["holidays"], message: "must be a list of YYYY-MM-DD dates" });
+    if (!Array.isArray(raw.holidays))
+      errors.push({ path: ["holidays"], message: "must be a list of YYYY-MM-DD dates" });
     else
       raw.holidays.forEach((d: unknown, i) => {
-        if (!isLocalDate(d)) errors.push({ path: ["holidays", i], message: `invalid date ${JSON.stringify(d)}; use an existing YYYY-MM-DD between 1970 and 2200` });
+        if (!isLocalDate(d))
+          errors.push({
+            path: ["holidays", i],
+            message: `invalid date ${JSON.stringify(d)}; use an existing YYYY-MM-DD between 1970 and 2200`,
+          });
       });
   }
   if (raw.holiday_sets !== undefined) {
-    if (!Array.isArray(raw.holiday_sets)) errors.push({ path: ["holiday_sets"], message: "must be a list of holiday set ids" });
+    if (!Array.isArray(raw.holiday_sets))
+      errors.push({ path: ["holiday_sets"], message: "must be a list of holiday set ids" });
     else
       raw.holiday_sets.forEach((id: unknown, i) => {
         if (typeof id !== "string" || !Object.hasOwn(HOLIDAY_SETS, id)) {
-          errors.push({ path: ["holiday_sets", i], message: `unknown holiday set ${JSON.stringify(id)}; known: ${Object.keys(HOLIDAY_SETS).join(", ")}` });
+          errors.push({
+            path: ["holiday_sets", i],
+            message: `unknown holiday set ${JSON.stringify(id)}; known: ${Object.keys(HOLIDAY_SETS).join(", ")}`,
+          });
         }
       });
   }

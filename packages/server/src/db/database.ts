@@ -62,19 +62,15 @@ async function openPGlite(dataDir: string): Promise<Database> {
     parsers: { [types.INT8]: (v: string) => Number(v) },
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: createPGlitePool(pglite) }) });
-  // One process owns an embedded database, so notifications stay in process.
-  const subscribers = new Map<string, Set<(payload: string) => void>>();
   return {
     db,
     kind: "pglite",
+    // PGlite delivers NOTIFY (also from SQL, on commit) to its own listeners.
     async listen(channel, onNotify) {
-      const set = subscribers.get(channel) ?? new Set();
-      set.add(onNotify);
-      subscribers.set(channel, set);
-      return async () => void set.delete(onNotify);
+      return pglite.listen(channel, onNotify);
     },
     async notify(channel, payload) {
-      for (const fn of subscribers.get(channel) ?? []) queueMicrotask(() => fn(payload));
+      await sql`select pg_notify(${channel}, ${payload})`.execute(db);
     },
     async close() {
       await db.destroy();

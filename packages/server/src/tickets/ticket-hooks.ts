@@ -10,6 +10,8 @@ export interface TicketChange {
   events: (TimelineEvent & { id: number })[];
   actor: Actor;
   now: Date;
+  /** How many rule-driven changes led to this one (0 for a person's or a timer's change). */
+  depth?: number;
   /** Set when the change came from a message. */
   message?: { id: string; kind: "reply" | "note"; authorRole: string; body: string; sentiment: number | null };
 }

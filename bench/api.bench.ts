@@ -1,0 +1,102 @@
+/**
+ * API benchmark (issue 2): ticket creation through HTTP on PostgreSQL and on the embedded
+ * database, and the first page of a filtered open-ticket list with 1,000,000 tickets.
+ * autocannon runs in this process on the same 2-core machine as the server and the database.
+ * Env: BENCH_TICKETS (default 1000000), BENCH_SECONDS (default 15), BENCH_SKIP_EMBEDDED=1.
+ */
+import autocannon from "autocannon";
+import { ADMIN_TOKEN, cli, emit, freshPostgres, percentile, startServer, tempDir } from "./lib/server.ts";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
+const auth = { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" };
+
+async function createLoad(url: string, label: string, connections: number) {
+  let i = 0;
+  const result = await autocannon({
+    url: `${url}/api/v1/tickets`,
+    method: "POST",
+    headers: auth,
+    connections,
+    duration: SECONDS,
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>) => ({
+          ...req,
+          body: JSON.stringify({
+            subject: `Bench ticket ${++i}: pembayaran gagal`,
+            description: "Saldo terpotong tapi pesanan gagal",
+            requester: { email: `bench${i % 500}@example.com` },
+            priority: (["low", "medium", "high", "urgent"] as const)[i % 4],
+            channel: "api",
+          }),
+        }),
+      },
+    ],
+  });
+  const ok = result["2xx"];
+  emit({
+    bench: "api.create",
+    database: label,
+    connections,
+    seconds: SECONDS,
+    created: ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    per_s: Math.round(ok / SECONDS),
+    latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+  });
+}
+
+async function listLatency(url: string) {
+  const filters = [
+    "status=open&limit=50",
+    "status=open,new&priority=high,urgent&limit=50",
+    "status=open&tier=1&sort=-updated_at&limit=50",
+    "status=open&q=pembayaran&limit=50",
+    "status=open,pending&priority=low&sort=priority&limit=50",
+  ];
+  const samples: Record<string, number[]> = {};
+  for (let round = 0; round < 60; round++) {
+    for (const f of filters) {
+      const t0 = performance.now();
+      const res = await fetch(`${url}/api/v1/tickets?${f}`, { headers: auth });
+      const body = (await res.json()) as { items: unknown[] };
+      const ms = performance.now() - t0;
+      if (!res.ok || body.items.length === 0) throw new Error(`list ${f}: ${res.status}`);
+      if (round >= 10) (samples[f] ??= []).push(ms); // the first rounds warm caches
+    }
+  }
+  const all = Object.values(samples).flat().sort((a, b) => a - b);
+  emit({
+    bench: "api.list_first_page",
+    tickets: TICKETS,
+    requests: all.length,
+    p50_ms: +percentile(all, 50).toFixed(2),
+    p95_ms: +percentile(all, 95).toFixed(2),
+    p99_ms: +percentile(all, 99).toFixed(2),
+    by_filter_p95_ms: Object.fromEntries(Object.entries(samples).map(([f, xs]) => [f, +percentile(xs.sort((a, b) => a - b), 95).toFixed(2)])),
+  });
+}
+
+// --- PostgreSQL
+const dbUrl = await freshPostgres("eskala_bench_api");
+await cli(["seed", "--demo"], { DATABASE_URL: dbUrl, ESKALA_DEMO: "true" });
+let server = await startServer({ DATABASE_URL: dbUrl, ESKALA_PG_POOL_SIZE: "20" }, 3901);
+await createLoad(server.url, "postgres", 50);
+await server.stop();
+
+console.error(`seeding ${TICKETS} tickets…`);
+await cli(["seed", "--tickets", String(TICKETS)], { DATABASE_URL: dbUrl });
+server = await startServer({ DATABASE_URL: dbUrl }, 3902);
+await listLatency(server.url);
+await server.stop();
+
+// --- embedded PGlite
+if (!process.env.BENCH_SKIP_EMBEDDED) {
+  const dir = tempDir("eskala-bench-");
+  await cli(["seed", "--demo"], { ESKALA_DATA_DIR: dir, ESKALA_DEMO: "true" });
+  server = await startServer({ ESKALA_DATA_DIR: dir }, 3903);
+  await createLoad(server.url, "pglite", 10);
+  await server.stop();
+}

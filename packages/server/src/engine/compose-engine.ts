@@ -1,0 +1,53 @@
+import type { Composition } from "../compose.ts";
+import type { ChannelWiring } from "../channels/compose-channels.ts";
+import { analyzeSentiment } from "@eskala/core/sentiment";
+import { SYSTEM_ACTOR } from "../auth/actor.ts";
+import type { EngineEffects } from "./effects.ts";
+import { createEngineHook } from "./engine.hook.ts";
+import { engineRoutes } from "./engine.routes.ts";
+import { createEscalationService } from "./escalation.service.ts";
+import { createOrgCache } from "./org-cache.ts";
+import { createRulesService } from "./rules.service.ts";
+
+/**
+ * Wires the escalation engine: org cache, escalation service, rules, the engine hook (routing,
+ * rules), the timer handlers it owns, and its routes. `effects` are filled in by the parts that
+ * deliver (channels for customer email, notify for notifications and webhooks).
+ */
+export function composeEngine(app: Composition, wiring: ChannelWiring) {
+  const { db } = app.database;
+  const org = createOrgCache({ db, clock: app.clock });
+  const effects: EngineEffects = {};
+  const escalations = createEscalationService({ db, hooks: app.hooks, org, effects });
+  const rules = createRulesService({ db, clock: app.clock, org });
+  wiring.addHook(createEngineHook({ hooks: app.hooks, org, rules, escalations, effects }));
+
+  app.scoreSentiment = (text) => analyzeSentiment(text).score;
+
+  // A customer escalation request's own response target: when it passes unanswered, the supervisors hear of it.
+  app.timerHandlers.set("escalation_request.due", async (trx, timer, now) => {
+    const req = await trx
+      .selectFrom("escalation_requests")
+      .select(["id", "status", "ticket_id"])
+      .where("id", "=", String(timer.data.request_id))
+      .executeTakeFirst();
+    if (!req || req.status === "resolved") return;
+    await app.events.record(
+      SYSTEM_ACTOR,
+      req.ticket_id,
+      [{ type: "escalation_request.overdue", at: now, actorKind: "sla_timer", data: { request_id: req.id } }],
+      now,
+      { trx },
+    );
+  });
+
+  const requestResponseMinutes = async () => null as number | null;
+  app.extraRoutes!.push(
+    engineRoutes({
+      escalations,
+      rules,
+      requestResponseMinutes: (t) => (app.slaRequestMinutes ?? requestResponseMinutes)(t),
+    }),
+  );
+  return { org, escalations, rules, effects };
+}

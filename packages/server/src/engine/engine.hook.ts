@@ -1,0 +1,374 @@
+import type { Transaction } from "kysely";
+import { evaluateRules, type RuleAction, type RuleEvent, type RuleEventType } from "@eskala/core/rules";
+import { SYSTEM_ACTOR } from "../auth/actor.ts";
+import type { DB, TicketRow } from "../db/schema.ts";
+import { appendEvents, type TimelineEvent } from "../tickets/ticket-events.ts";
+import { runHooks, type TicketChange, type TicketHook } from "../tickets/ticket-hooks.ts";
+import type { EngineEffects } from "./effects.ts";
+import type { EscalationService } from "./escalation.service.ts";
+import { ticketFacts, type OrgCache } from "./org-cache.ts";
+import { routeTicket } from "./routing.ts";
+import type { RulesService } from "./rules.service.ts";
+
+/** Rule chains deeper than this stop with a recorded reason (core's loop check refuses most loops at save time). */
+export const MAX_RULE_DEPTH = 8;
+/** A customer message at or below this sentiment score raises `sentiment.negative`. */
+export const NEGATIVE_SENTIMENT = -0.6;
+
+const PASS_THROUGH = new Set<string>([
+  "sla.warning",
+  "sla.breached",
+  "ticket.idle",
+  "tier.budget_exceeded",
+  "csat.low",
+  "escalation.requested",
+]);
+
+/** The rule events one timeline event raises. Each timeline event is one occurrence. */
+function ruleEventsOf(e: TicketChange["events"][number], change: TicketChange): RuleEvent[] {
+  const key = `ev:${e.id}`;
+  const d = e.data ?? {};
+  if (e.type === "ticket.created") return [{ type: "ticket.created", occurrenceKey: key }];
+  if (e.type === "ticket.updated" || e.type === "escalated") return [{ type: "ticket.updated", occurrenceKey: key }];
+  if (e.type === "message.added" && d.kind === "reply") {
+    if (d.author_role !== "customer") return [{ type: "message.agent", occurrenceKey: key }];
+    const out: RuleEvent[] = [{ type: "message.customer", occurrenceKey: key }];
+    const score = typeof d.sentiment === "number" ? d.sentiment : change.message?.sentiment;
+    if (typeof score === "number" && score <= NEGATIVE_SENTIMENT)
+      out.push({ type: "sentiment.negative", occurrenceKey: `${key}:sentiment`, data: { score } });
+    return out;
+  }
+  if (PASS_THROUGH.has(e.type)) {
+    const data: RuleEvent["data"] = {};
+    if (typeof d.target === "string") data.target = d.target as never;
+    if (typeof d.threshold === "number") data.threshold = d.threshold;
+    if (typeof d.minutes === "number") data.minutes = d.minutes;
+    if (typeof d.rating === "number") data.rating = d.rating;
+    return [{ type: e.type as RuleEventType, occurrenceKey: key, data }];
+  }
+  return [];
+}
+
+/**
+ * The escalation engine's reaction to every ticket change, inside its transaction: route new
+ * tickets (or move them up when nobody in the tier has the skill), close customer escalation
+ * requests that got an answer, and run the rules once per occurrence of their event.
+ */
+export function createEngineHook(deps: {
+  hooks: TicketHook[];
+  org: OrgCache;
+  rules: RulesService;
+  escalations: EscalationService;
+  effects: EngineEffects;
+}): TicketHook {
+  const { org, rules, escalations, effects } = deps;
+
+  return async (trx, change) => {
+    let ticket = change.ticket;
+    const depth = change.depth ?? 0;
+    const snapshot = await org.get(trx);
+    const types = new Set(change.events.map((e) => e.type));
+
+    if (types.has("ticket.created") && !ticket.assignee_id) {
+      const routed = await routeTicket(trx, ticket, snapshot, change.now);
+      if ("assigned" in routed) {
+        ticket = await trx
+          .updateTable("tickets")
+          .set({ assignee_id: routed.assigned })
+          .where("id", "=", ticket.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await appendEvents(trx, null, [
+          {
+            ticketId: ticket.id,
+            type: "assigned",
+            at: change.now,
+            actorKind: "system",
+            data: { assignee_id: routed.assigned, by: "routing" },
+          },
+        ]);
+      } else if ("missingSkill" in routed && snapshot.structure.defaultGroupByTier[ticket.tier + 1]) {
+        const moved = await escalations.escalateInTrx(
+          trx,
+          SYSTEM_ACTOR,
+          ticket,
+          { to: { tier: "next" }, reason: "missing_skill" },
+          { trigger: "rule", ruleName: "Routing", depth: depth + 1 },
+          change.now,
+        );
+        ticket = moved.ticket;
+      }
+    }
+
+    if (change.message?.kind === "reply" && change.message.authorRole !== "customer") {
+      await trx
+        .updateTable("escalation_requests")
+        .set({ status: "resolved", resolved_at: change.now })
+        .where("ticket_id", "=", ticket.id)
+        .where("status", "!=", "resolved")
+        .execute();
+    }
+
+    const ruleEvents = change.events.flatMap((e) => ruleEventsOf(e, change));
+    if (ruleEvents.length === 0) return ticket;
+    const enabled = await rules.enabled(trx);
+    if (enabled.length === 0) return ticket;
+    if (depth >= MAX_RULE_DEPTH) {
+      await appendEvents(trx, null, [
+        {
+          ticketId: ticket.id,
+          type: "rule.chain_stopped",
+          at: change.now,
+          actorKind: "rule",
+          data: { reason: "depth_exceeded", depth },
+        },
+      ]);
+      return ticket;
+    }
+
+    for (const event of ruleEvents) {
+      const previous =
+        event.type === "ticket.updated" && change.previous ? ticketFacts(change.previous, snapshot) : undefined;
+      const result = evaluateRules(enabled, event, ticketFacts(ticket, snapshot), change.now, new Set(), previous);
+      for (const firing of result.firings) {
+        // Fire once per (rule, occurrence), even if the same change is replayed.
+        const claimed = await trx
+          .insertInto("rule_firings")
+          .values({
+            rule_id: firing.ruleId,
+            occurrence_key: firing.occurrenceKey,
+            ticket_id: ticket.id,
+            fired_at: change.now,
+          })
+          .onConflict((oc) => oc.columns(["rule_id", "occurrence_key"]).doNothing())
+          .returning("rule_id")
+          .executeTakeFirst();
+        if (!claimed) continue;
+        await appendEvents(trx, null, [
+          {
+            ticketId: ticket.id,
+            type: "rule.fired",
+            at: change.now,
+            actorKind: "rule",
+            data: {
+              rule_id: firing.ruleId,
+              rule_name: firing.ruleName,
+              event: event.type,
+              actions: firing.actions.map((a) => a.type),
+            },
+          },
+        ]);
+        for (const action of firing.actions) {
+          ticket = await applyAction(trx, ticket, action, {
+            ruleId: firing.ruleId,
+            ruleName: firing.ruleName,
+            event,
+            depth: depth + 1,
+            now: change.now,
+          });
+        }
+      }
+    }
+    return ticket;
+  };
+
+  async function applyAction(
+    trx: Transaction<DB>,
+    ticket: TicketRow,
+    action: RuleAction,
+    ctx: { ruleId: string; ruleName: string; event: RuleEvent; depth: number; now: Date },
+  ): Promise<TicketRow> {
+    const { now } = ctx;
+    const key = `rule:${ctx.ruleId}:${ctx.event.occurrenceKey}`;
+    try {
+      switch (action.type) {
+        case "escalate": {
+          const trigger =
+            ctx.event.type === "sla.breached" ||
+            ctx.event.type === "sla.warning" ||
+            ctx.event.type === "tier.budget_exceeded"
+              ? "sla_timer"
+              : "rule";
+          const note = `${ctx.ruleName}: ${ctx.event.type}${ctx.event.data?.target ? ` (${ctx.event.data.target})` : ""}`;
+          const res = await escalations.escalateInTrx(
+            trx,
+            SYSTEM_ACTOR,
+            ticket,
+            { to: action.to, reason: action.reason, reason_text: action.reason_text ?? null, note },
+            { trigger, ruleId: ctx.ruleId, ruleName: ctx.ruleName, depth: ctx.depth },
+            now,
+          );
+          return res.ticket;
+        }
+        case "set_priority":
+          return change(
+            trx,
+            ticket,
+            { priority: action.priority, priority_rank: ["low", "medium", "high", "urgent"].indexOf(action.priority) },
+            ctx,
+          );
+        case "add_tag":
+          return ticket.tags.includes(action.tag)
+            ? ticket
+            : change(trx, ticket, { tags: [...ticket.tags, action.tag] }, ctx);
+        case "remove_tag":
+          return ticket.tags.includes(action.tag)
+            ? change(trx, ticket, { tags: ticket.tags.filter((t) => t !== action.tag) }, ctx)
+            : ticket;
+        case "assign": {
+          if (action.agent_id !== "auto") return change(trx, ticket, { assignee_id: action.agent_id }, ctx);
+          const routed = await routeTicket(
+            trx,
+            { ...ticket, assignee_id: null },
+            await org.get(trx),
+            now,
+            ticket.assignee_id ? { excludeAgentIds: [ticket.assignee_id] } : {},
+          );
+          return "assigned" in routed ? change(trx, ticket, { assignee_id: routed.assigned }, ctx) : ticket;
+        }
+        case "internal_note": {
+          const msg = await trx
+            .insertInto("messages")
+            .values({
+              ticket_id: ticket.id,
+              author_id: null,
+              kind: "note",
+              body: action.body,
+              channel: "api",
+              created_at: now,
+            })
+            .returning("id")
+            .executeTakeFirstOrThrow();
+          await appendEvents(trx, null, [
+            {
+              ticketId: ticket.id,
+              type: "message.added",
+              at: now,
+              actorKind: "rule",
+              data: { message_id: msg.id, kind: "note", author_role: "rule", rule_name: ctx.ruleName },
+            },
+          ]);
+          return ticket;
+        }
+        case "notify":
+          await notify(trx, ticket, action, ctx, key);
+          return ticket;
+      }
+    } catch (err) {
+      // A rule whose action cannot apply (no higher tier, unknown agent) is recorded, never fatal to the change.
+      const code = (err as { code?: string }).code ?? "error";
+      await appendEvents(trx, null, [
+        {
+          ticketId: ticket.id,
+          type: "rule.action_failed",
+          at: now,
+          actorKind: "rule",
+          data: {
+            rule_id: ctx.ruleId,
+            rule_name: ctx.ruleName,
+            action: action.type,
+            code,
+            detail: String((err as Error).message),
+          },
+        },
+      ]);
+      return ticket;
+    }
+  }
+
+  async function change(
+    trx: Transaction<DB>,
+    current: TicketRow,
+    set: Partial<TicketRow>,
+    ctx: { ruleId: string; ruleName: string; depth: number; now: Date },
+  ) {
+    const changes = Object.fromEntries(
+      Object.entries(set)
+        .filter(([k]) => k !== "priority_rank")
+        .map(([k, v]) => [k, [current[k as keyof TicketRow], v]]),
+    );
+    const ticket = await trx
+      .updateTable("tickets")
+      .set({ ...(set as object), updated_at: ctx.now, version: current.version + 1 })
+      .where("id", "=", current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const events: TimelineEvent[] = [
+      {
+        ticketId: ticket.id,
+        type: "ticket.updated",
+        at: ctx.now,
+        actorKind: "rule",
+        data: { changes, rule_id: ctx.ruleId, rule_name: ctx.ruleName },
+      },
+    ];
+    const ids = await appendEvents(trx, null, events);
+    return runHooks(deps.hooks, trx, {
+      ticket,
+      previous: current,
+      events: events.map((e, i) => ({ ...e, id: ids[i]! })),
+      actor: SYSTEM_ACTOR,
+      now: ctx.now,
+      depth: ctx.depth,
+    });
+  }
+
+  async function notify(
+    trx: Transaction<DB>,
+    ticket: TicketRow,
+    action: Extract<RuleAction, { type: "notify" }>,
+    ctx: { ruleName: string; event: RuleEvent; now: Date },
+    key: string,
+  ) {
+    const title = `#${ticket.number} ${ctx.ruleName}: ${ticket.subject}`;
+    const body = `${ctx.event.type}${ctx.event.data?.target ? ` · ${ctx.event.data.target}` : ""}${ctx.event.data?.threshold ? ` · ${Math.round(ctx.event.data.threshold * 100)}%` : ""}`;
+    const snapshot = await org.get(trx);
+    const group = snapshot.structure.groups.find((g) => g.id === ticket.group_id);
+    let userIds: string[] = [];
+    switch (action.channel) {
+      case "customer":
+        await effects.customerEmail?.(trx, ticket, action.template ?? "ticket.periodic_update", {}, key, ctx.now);
+        return;
+      case "webhook":
+        await effects.webhook?.(
+          trx,
+          ctx.event.type,
+          {
+            ticket_id: ticket.id,
+            number: ticket.number,
+            rule: ctx.ruleName,
+            event: ctx.event.type,
+            data: ctx.event.data ?? {},
+          },
+          { ticketId: ticket.id, key, now: ctx.now },
+        );
+        return;
+      case "assignee":
+        userIds = ticket.assignee_id ? [ticket.assignee_id] : [...(group?.supervisor_ids ?? [])];
+        break;
+      case "supervisor":
+        userIds = [...(group?.supervisor_ids ?? [])];
+        break;
+      case "agent":
+        userIds = action.agent_id ? [action.agent_id] : [];
+        break;
+      case "group":
+        userIds = ticket.group_id
+          ? (
+              await trx.selectFrom("group_members").select("user_id").where("group_id", "=", ticket.group_id).execute()
+            ).map((r) => r.user_id)
+          : [];
+        break;
+    }
+    if (userIds.length)
+      await effects.notify?.(trx, {
+        userIds,
+        kind: ctx.event.type,
+        title,
+        body,
+        ticketId: ticket.id,
+        key,
+        now: ctx.now,
+      });
+  }
+}

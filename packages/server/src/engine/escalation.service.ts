@@ -1,0 +1,434 @@
+import type { Kysely, Transaction } from "kysely";
+import {
+  customerEscalationText,
+  planCustomerRequest,
+  planEscalation,
+  type EscalationDecision,
+  type EscalationReason,
+  type EscalationTarget,
+  type EscalationType,
+  type CustomerRequestReason,
+} from "@eskala/core/escalation";
+import type { Actor } from "../auth/actor.ts";
+import type { DB, TicketRow } from "../db/schema.ts";
+import { AppError } from "../lib/app-error.ts";
+import { assertVisible } from "../tickets/ticket-access.ts";
+import { appendEvents, type TimelineEvent } from "../tickets/ticket-events.ts";
+import { runHooks, type TicketHook } from "../tickets/ticket-hooks.ts";
+import { findTicketForUpdate } from "../tickets/ticket.repo.ts";
+import type { EngineEffects } from "./effects.ts";
+import { ticketFacts, type OrgCache, type OrgSnapshot } from "./org-cache.ts";
+import { routeTicket } from "./routing.ts";
+import { setTimers } from "./timers.ts";
+
+const PLAN_ERRORS: Record<
+  string,
+  { status: "validation_failed" | "forbidden" | "invalid_transition" | "conflict"; field: string[]; message: string }
+> = {
+  unknown_target: { status: "validation_failed", field: ["to"], message: "unknown target" },
+  forbidden: {
+    status: "forbidden",
+    field: ["to"],
+    message: "beyond your powers: agents escalate upward from their own tier or to a department",
+  },
+  note_required: {
+    status: "validation_failed",
+    field: ["note"],
+    message: "a handoff note is required: what was tried, what is known",
+  },
+  note_too_long: { status: "validation_failed", field: ["note"], message: "at most 5000 characters" },
+  reason_text_required: {
+    status: "validation_failed",
+    field: ["reason_text"],
+    message: "required when the reason is other",
+  },
+  same_level: { status: "conflict", field: ["to"], message: "the ticket is there already" },
+  no_next_tier: { status: "validation_failed", field: ["to", "tier"], message: "there is no higher tier" },
+  ticket_closed: { status: "invalid_transition", field: ["ticket"], message: "the ticket is closed" },
+  type_mismatch: { status: "validation_failed", field: ["type"], message: "does not match the target" },
+  request_already_open: {
+    status: "conflict",
+    field: ["ticket"],
+    message: "an escalation request is already open for this ticket",
+  },
+  text_too_long: { status: "validation_failed", field: ["text"], message: "at most 2000 characters" },
+};
+
+function planError(code: string, field?: string): AppError {
+  const e = PLAN_ERRORS[code] ?? { status: "validation_failed" as const, field: ["to"], message: code };
+  const path = field ? field.split(".") : e.field;
+  return new AppError(e.status, `${path.join(".")}: ${e.message}`, [{ path, message: e.message }]);
+}
+
+export interface EscalateInput {
+  to: EscalationTarget;
+  type?: EscalationType | undefined;
+  reason: EscalationReason;
+  reason_text?: string | null | undefined;
+  note?: string | null | undefined;
+}
+
+/** How an escalation was caused, for the record and the timeline. */
+export interface EscalationCause {
+  trigger: "agent" | "rule" | "sla_timer" | "customer";
+  ruleId?: string;
+  ruleName?: string;
+  depth?: number;
+}
+
+export type EscalationService = ReturnType<typeof createEscalationService>;
+
+/**
+ * Escalations of every cause (a person, a rule, an SLA timer, the customer): core plans the
+ * move, then one transaction writes the ticket, the escalation record, its timeline event, the
+ * routing assignment, the hooks' reactions (new clocks, rules) and the outbox rows.
+ */
+export function createEscalationService(deps: {
+  db: Kysely<DB>;
+  hooks: TicketHook[];
+  org: OrgCache;
+  effects: EngineEffects;
+}) {
+  const { db, hooks, org, effects } = deps;
+
+  async function apply(
+    trx: Transaction<DB>,
+    current: TicketRow,
+    decision: EscalationDecision,
+    actor: Actor,
+    cause: EscalationCause,
+    now: Date,
+    snapshot: OrgSnapshot,
+  ) {
+    const note =
+      decision.note && actor.via !== "system"
+        ? {
+            body: decision.note,
+            author_id: actor.userId,
+            author_name: actor.name,
+            at: now.toISOString(),
+            from_tier: decision.from.tier,
+            to_tier: decision.to.tier,
+          }
+        : decision.note
+          ? {
+              body: decision.note,
+              author_id: null,
+              author_name: cause.ruleName ?? null,
+              at: now.toISOString(),
+              from_tier: decision.from.tier,
+              to_tier: decision.to.tier,
+            }
+          : null;
+    const tierChanged = decision.to.tier !== current.tier;
+    let ticket = await trx
+      .updateTable("tickets")
+      .set({
+        tier: decision.to.tier,
+        group_id: decision.to.group_id,
+        assignee_id: decision.to.assignee_id,
+        ...(note ? { handoff_note: JSON.stringify(note) } : {}),
+        escalation_count:
+          current.escalation_count + (decision.type === "de_escalation" || decision.type === "reassignment" ? 0 : 1),
+        escalated_at: now,
+        ...(tierChanged ? { tier_entered_at: now } : {}),
+        status: current.status === "new" ? "open" : current.status,
+        updated_at: now,
+        version: current.version + 1,
+      })
+      .where("id", "=", current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+
+    // Land with an agent of the target group when one fits; otherwise the ticket waits in the group queue.
+    if (!ticket.assignee_id) {
+      const routed = await routeTicket(trx, ticket, snapshot, now, {
+        excludeAgentIds: current.assignee_id ? [current.assignee_id] : [],
+      });
+      if ("assigned" in routed) {
+        ticket = await trx
+          .updateTable("tickets")
+          .set({ assignee_id: routed.assigned })
+          .where("id", "=", ticket.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+      }
+    }
+
+    const record = await trx
+      .insertInto("escalations")
+      .values({
+        ticket_id: ticket.id,
+        type: decision.type,
+        reason: decision.reason,
+        reason_text: decision.reason_text,
+        trigger: cause.trigger,
+        actor_id: actor.via === "system" ? null : actor.userId,
+        rule_id: cause.ruleId ?? null,
+        from_tier: decision.from.tier,
+        to_tier: ticket.tier,
+        from_group_id: decision.from.group_id,
+        to_group_id: ticket.group_id,
+        from_assignee_id: decision.from.assignee_id,
+        to_assignee_id: ticket.assignee_id,
+        note: decision.note,
+        created_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+
+    const tierName = snapshot.tierNames.get(ticket.tier) ?? `Tier ${ticket.tier}`;
+    const customerText = customerEscalationText(decision, tierName, ticket.language);
+    const events: TimelineEvent[] = [
+      {
+        ticketId: ticket.id,
+        type: "escalated",
+        at: now,
+        actorKind: cause.trigger === "rule" ? "rule" : cause.trigger === "sla_timer" ? "sla_timer" : undefined,
+        data: {
+          escalation_id: record.id,
+          type: decision.type,
+          reason: decision.reason,
+          reason_text: decision.reason_text,
+          trigger: cause.trigger,
+          from_tier: decision.from.tier,
+          to_tier: ticket.tier,
+          from_group_id: decision.from.group_id,
+          to_group_id: ticket.group_id,
+          to_group_name: ticket.group_id ? (snapshot.groupNames.get(ticket.group_id) ?? null) : null,
+          from_assignee_id: decision.from.assignee_id,
+          to_assignee_id: ticket.assignee_id,
+          ...(cause.ruleId ? { rule_id: cause.ruleId, rule_name: cause.ruleName } : {}),
+          ...(customerText ? { customer_text: customerText } : {}),
+        },
+      },
+    ];
+    const ids = await appendEvents(
+      trx,
+      cause.trigger === "agent" || cause.trigger === "customer" ? actor : null,
+      events,
+    );
+
+    const key = `escalation:${record.id}`;
+    if (customerText)
+      await effects.customerEmail?.(
+        trx,
+        ticket,
+        "ticket.escalated",
+        { tier_name: tierName, customer_text: customerText },
+        key,
+        now,
+      );
+    const recipients = ticket.assignee_id
+      ? [ticket.assignee_id]
+      : (snapshot.structure.groups.find((g) => g.id === ticket.group_id)?.supervisor_ids ?? []).slice();
+    if (recipients.length) {
+      await effects.notify?.(trx, {
+        userIds: recipients,
+        kind: "escalated",
+        title: `#${ticket.number} escalated to you: ${ticket.subject}`,
+        body: decision.note ?? decision.reason,
+        ticketId: ticket.id,
+        key,
+        now,
+      });
+    }
+    await effects.webhook?.(
+      trx,
+      "ticket.escalated",
+      {
+        ticket_id: ticket.id,
+        number: ticket.number,
+        escalation_id: record.id,
+        type: decision.type,
+        reason: decision.reason,
+        from_tier: decision.from.tier,
+        to_tier: ticket.tier,
+        trigger: cause.trigger,
+      },
+      { ticketId: ticket.id, key, now },
+    );
+
+    ticket = await runHooks(hooks, trx, {
+      ticket,
+      previous: current,
+      events: events.map((e, i) => ({ ...e, id: ids[i]! })),
+      actor,
+      now,
+      depth: cause.depth ?? 0,
+    });
+    return { escalationId: record.id, ticket };
+  }
+
+  /** Plans and applies an escalation in the caller's transaction (rules, timers) or a new one. */
+  async function escalateInTrx(
+    trx: Transaction<DB>,
+    actor: Actor,
+    current: TicketRow,
+    input: EscalateInput,
+    cause: EscalationCause,
+    now: Date,
+  ) {
+    const snapshot = await org.get(trx);
+    const kind =
+      cause.trigger === "rule"
+        ? "rule"
+        : cause.trigger === "sla_timer"
+          ? "sla_timer"
+          : actor.role === "customer"
+            ? "customer"
+            : actor.role;
+    const planned = planEscalation({
+      ticket: ticketFacts(current, snapshot),
+      actor: {
+        kind,
+        userId: actor.userId,
+        ...(actor.tier !== null ? { tier: actor.tier } : {}),
+        groupIds: actor.groupIds,
+      },
+      target: input.to,
+      ...(input.type ? { type: input.type } : {}),
+      reason: input.reason,
+      reason_text: input.reason_text ?? null,
+      note: input.note ?? null,
+      org: snapshot.structure,
+    });
+    if (!planned.ok) throw planError(planned.code, planned.field);
+    return apply(trx, current, planned.decision, actor, cause, now, snapshot);
+  }
+
+  return {
+    escalateInTrx,
+
+    async escalate(actor: Actor, ticketId: string, input: EscalateInput, now: Date) {
+      if (actor.role === "customer")
+        throw new AppError("forbidden", "Customers ask for escalation with an escalation request");
+      return db.transaction().execute(async (trx) => {
+        const current = assertVisible(actor, await findTicketForUpdate(trx, ticketId));
+        return escalateInTrx(trx, actor, current, input, { trigger: "agent" }, now);
+      });
+    },
+
+    async list(actor: Actor, ticketId: string) {
+      const t = await db
+        .selectFrom("tickets")
+        .select(["requester_id", "organization_id"])
+        .where("id", "=", ticketId)
+        .executeTakeFirst();
+      assertVisible(actor, t);
+      if (actor.role === "customer")
+        throw new AppError("forbidden", "Escalation records are internal; follow the ticket's status instead");
+      return db
+        .selectFrom("escalations as e")
+        .leftJoin("users as u", "u.id", "e.actor_id")
+        .selectAll("e")
+        .select("u.name as actor_name")
+        .where("e.ticket_id", "=", ticketId)
+        .orderBy("e.created_at")
+        .execute();
+    },
+
+    /** A customer's request for escalation: recorded, escalated to the group's supervisor, acknowledged, with its own response target. */
+    async request(
+      actor: Actor,
+      ticketId: string,
+      input: { reason: CustomerRequestReason; text?: string | undefined },
+      now: Date,
+      responseMinutes: (ticket: TicketRow) => Promise<number | null>,
+    ) {
+      return db.transaction().execute(async (trx) => {
+        const current = assertVisible(actor, await findTicketForUpdate(trx, ticketId));
+        if (actor.role !== "customer" || current.requester_id !== actor.userId) {
+          throw new AppError("forbidden", "Only the ticket's requester may request escalation");
+        }
+        const open = await trx
+          .selectFrom("escalation_requests")
+          .select("id")
+          .where("ticket_id", "=", ticketId)
+          .where("status", "!=", "resolved")
+          .executeTakeFirst();
+        const snapshot = await org.get(trx);
+        const planned = planCustomerRequest({
+          ticket: ticketFacts(current, snapshot),
+          customerId: actor.userId,
+          reason: input.reason,
+          text: input.text ?? null,
+          hasOpenRequest: !!open,
+          org: snapshot.structure,
+        });
+        if (!planned.ok) throw planError(planned.code, planned.field);
+        const minutes = await responseMinutes(current);
+        const dueAt = new Date(now.getTime() + (minutes ?? 240) * 60_000);
+        const { escalationId, ticket } =
+          planned.decision.to.group_id === current.group_id && planned.decision.to.assignee_id === current.assignee_id
+            ? { escalationId: null, ticket: current }
+            : await apply(trx, current, planned.decision, actor, { trigger: "customer" }, now, snapshot);
+        const req = await trx
+          .insertInto("escalation_requests")
+          .values({
+            ticket_id: ticketId,
+            requester_id: actor.userId,
+            reason: input.reason,
+            text: planned.request.text,
+            status: "acknowledged",
+            escalation_id: escalationId,
+            due_at: dueAt,
+            acknowledged_at: now,
+            created_at: now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const events: TimelineEvent[] = [
+          {
+            ticketId,
+            type: "escalation.requested",
+            at: now,
+            data: { request_id: req.id, reason: input.reason, text: planned.request.text, due_at: dueAt.toISOString() },
+          },
+        ];
+        const ids = await appendEvents(trx, actor, events);
+        await setTimers(trx, [
+          { ticketId, kind: "escalation_request.due", key: `escreq:${req.id}`, dueAt, data: { request_id: req.id } },
+        ]);
+        await effects.customerEmail?.(
+          trx,
+          ticket,
+          "escalation_request.acknowledged",
+          { due_at: dueAt.toISOString() },
+          `escreq:${req.id}`,
+          now,
+        );
+        await runHooks(hooks, trx, {
+          ticket,
+          previous: current,
+          events: events.map((e, i) => ({ ...e, id: ids[i]! })),
+          actor,
+          now,
+        });
+        return req;
+      });
+    },
+
+    async listRequests(actor: Actor, filter: { ticketId?: string; status?: string }) {
+      if (filter.ticketId) {
+        const t = await db
+          .selectFrom("tickets")
+          .select(["requester_id", "organization_id"])
+          .where("id", "=", filter.ticketId)
+          .executeTakeFirst();
+        assertVisible(actor, t);
+      } else if (actor.role === "customer" || actor.role === "agent") {
+        throw new AppError("forbidden", "Supervisors see all escalation requests");
+      }
+      let q = db
+        .selectFrom("escalation_requests as r")
+        .innerJoin("tickets as t", "t.id", "r.ticket_id")
+        .selectAll("r")
+        .select(["t.number", "t.subject", "t.assignee_id", "t.group_id"]);
+      if (filter.ticketId) q = q.where("r.ticket_id", "=", filter.ticketId);
+      if (filter.status === "open") q = q.where("r.status", "!=", "resolved");
+      else if (filter.status) q = q.where("r.status", "=", filter.status as never);
+      return q.orderBy("r.created_at", "desc").limit(200).execute();
+    },
+  };
+}

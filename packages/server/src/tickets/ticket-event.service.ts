@@ -1,0 +1,49 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Actor } from "../auth/actor.ts";
+import type { DB, TicketRow } from "../db/schema.ts";
+import { notFound } from "../lib/app-error.ts";
+import { appendEvents, type TimelineEvent } from "./ticket-events.ts";
+import { runHooks, type TicketHook } from "./ticket-hooks.ts";
+import { findTicketForUpdate } from "./ticket.repo.ts";
+
+export type TicketEventService = ReturnType<typeof createTicketEventService>;
+
+/**
+ * Records timeline events that are not field edits (an SLA warning, a breach, a low rating, an
+ * external issue's status) and lets the hooks react to them (rules), in one transaction. Pass the
+ * caller's transaction to join it; `changes` may update the ticket in the same step.
+ */
+export function createTicketEventService(deps: { db: Kysely<DB>; hooks: TicketHook[] }) {
+  const { db, hooks } = deps;
+  async function record(
+    actor: Actor,
+    ticketId: string,
+    events: Omit<TimelineEvent, "ticketId">[],
+    now: Date,
+    opts: { trx?: Transaction<DB>; set?: Partial<TicketRow> } = {},
+  ): Promise<TicketRow> {
+    const run = async (trx: Transaction<DB>) => {
+      const previous = await findTicketForUpdate(trx, ticketId);
+      if (!previous) throw notFound("ticket");
+      const ticket = opts.set
+        ? await trx
+            .updateTable("tickets")
+            .set({ ...(opts.set as object), updated_at: now, version: previous.version + 1 })
+            .where("id", "=", ticketId)
+            .returningAll()
+            .executeTakeFirstOrThrow()
+        : previous;
+      const full = events.map((e) => ({ ...e, ticketId }));
+      const ids = await appendEvents(trx, actor, full);
+      return runHooks(hooks, trx, {
+        ticket,
+        previous,
+        events: full.map((e, i) => ({ ...e, id: ids[i]! })),
+        actor,
+        now,
+      });
+    };
+    return opts.trx ? run(opts.trx) : db.transaction().execute(run);
+  }
+  return { record };
+}
