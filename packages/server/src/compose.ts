@@ -69,7 +69,7 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
     events: createTicketEventService({ db, hooks }),
     hooks,
     timerHandlers: new Map(),
-    org: createOrgService({ db }),
+    org: createOrgService({ db, onChange: () => services.engine?.org.invalidate() }),
     extraRoutes: [],
     async startWorkers() {
       for (const start of workers) stops.push(await start());

@@ -43,8 +43,12 @@ async function uniqueName(
 export type OrgService = ReturnType<typeof createOrgService>;
 
 /** The structure escalation moves through: tiers, groups and departments, organizations, categories. */
-export function createOrgService(deps: { db: Kysely<DB> }) {
+export function createOrgService(deps: { db: Kysely<DB>; onChange?: () => void }) {
   const { db } = deps;
+  const changed = <T>(value: T): T => {
+    deps.onChange?.();
+    return value;
+  };
 
   async function presentGroups(ids?: string[]) {
     let q = db.selectFrom("groups").selectAll();
@@ -103,13 +107,13 @@ export function createOrgService(deps: { db: Kysely<DB> }) {
       if (await db.selectFrom("tiers").select("level").where("level", "=", body.level).executeTakeFirst()) {
         throw new AppError("conflict", `Tier ${body.level} exists`, [{ path: ["level"], message: "already used" }]);
       }
-      return db.insertInto("tiers").values(body).returningAll().executeTakeFirstOrThrow();
+      return changed(await db.insertInto("tiers").values(body).returningAll().executeTakeFirstOrThrow());
     },
     async updateTier(actor: Actor, level: number, body: In<typeof UpdateTierBody>) {
       requireAdmin(actor);
       const row = await db.updateTable("tiers").set(body).where("level", "=", level).returningAll().executeTakeFirst();
       if (!row) throw notFound("tier");
-      return row;
+      return changed(row);
     },
 
     // --- groups and departments
@@ -143,9 +147,9 @@ export function createOrgService(deps: { db: Kysely<DB> }) {
           .returning("id")
           .executeTakeFirstOrThrow();
         await setSupervisors(trx, g.id, body.supervisor_ids);
-        return g.id;
+        return changed(g.id);
       });
-      return (await presentGroups([id]))[0]!;
+      return changed((await presentGroups([id]))[0]!);
     },
     async updateGroup(actor: Actor, id: string, body: In<typeof UpdateGroupBody>) {
       const group = await db.selectFrom("groups").selectAll().where("id", "=", id).executeTakeFirst();
@@ -178,7 +182,7 @@ export function createOrgService(deps: { db: Kysely<DB> }) {
         if (Object.keys(set).length) await trx.updateTable("groups").set(set).where("id", "=", id).execute();
         if (body.supervisor_ids) await setSupervisors(trx, id, body.supervisor_ids);
       });
-      return (await presentGroups([id]))[0]!;
+      return changed((await presentGroups([id]))[0]!);
     },
 
     // --- organizations
@@ -193,11 +197,12 @@ export function createOrgService(deps: { db: Kysely<DB> }) {
     async createOrganization(actor: Actor, body: In<typeof CreateOrganizationBody>) {
       requireAdmin(actor);
       await uniqueName(db, "organizations", body.name);
-      return db
+      const created = await db
         .insertInto("organizations")
         .values(body)
         .returning(["id", "name", "segment", "domain", "shared_tickets"])
         .executeTakeFirstOrThrow();
+      return changed(created);
     },
     async updateOrganization(actor: Actor, id: string, body: In<typeof UpdateOrganizationBody>) {
       requireAdmin(actor);
@@ -215,7 +220,7 @@ export function createOrgService(deps: { db: Kysely<DB> }) {
             .where("id", "=", id)
             .executeTakeFirst();
       if (!row) throw notFound("organization");
-      return row;
+      return changed(row);
     },
 
     // --- categories (and the category → skill map)
@@ -226,11 +231,12 @@ export function createOrgService(deps: { db: Kysely<DB> }) {
     async createCategory(actor: Actor, body: In<typeof CreateCategoryBody>) {
       requireAdmin(actor);
       await uniqueName(db, "categories", body.name);
-      return db
+      const created = await db
         .insertInto("categories")
         .values({ ...body, skill: body.skill?.toLowerCase() ?? null })
         .returning(["id", "name", "skill", "skill_level"])
         .executeTakeFirstOrThrow();
+      return changed(created);
     },
     async updateCategory(actor: Actor, id: string, body: In<typeof UpdateCategoryBody>) {
       requireAdmin(actor);
@@ -249,7 +255,7 @@ export function createOrgService(deps: { db: Kysely<DB> }) {
             .where("id", "=", id)
             .executeTakeFirst();
       if (!row) throw notFound("category");
-      return row;
+      return changed(row);
     },
   };
 }

@@ -56,7 +56,8 @@ const PLAN_ERRORS: Record<
 
 function planError(code: string, field?: string): AppError {
   const e = PLAN_ERRORS[code] ?? { status: "validation_failed" as const, field: ["to"], message: code };
-  const path = field ? field.split(".") : e.field;
+  // Core names the field inside the request ("group_id", "tier"); the API's body nests targets under "to".
+  const path = field ? (["note", "reason_text", "type", "text"].includes(field) ? [field] : ["to", ...field.split(".")]) : e.field;
   return new AppError(e.status, `${path.join(".")}: ${e.message}`, [{ path, message: e.message }]);
 }
 

@@ -60,7 +60,7 @@ export function createRulesService(deps: { db: Kysely<DB>; clock: Clock; org: Or
 
   /** Validates one rule and the set it would make; certain loops are refused with 422. */
   async function check(input: unknown, replacingId?: string): Promise<Rule> {
-    const result = validateRule(input);
+    const result = validateRule({ ...(input as object), id: replacingId ?? "new-rule" });
     if (!result.ok)
       throw new AppError(
         "validation_failed",
@@ -109,7 +109,7 @@ export function createRulesService(deps: { db: Kysely<DB>; clock: Clock; org: Or
         .selectFrom("escalation_rules")
         .select((eb) => eb.fn.max("position").as("p"))
         .executeTakeFirst();
-      const rule = await check({ position: (Number(max?.p ?? -1) || 0) + 1, enabled: true, ...input });
+      const rule = await check({ position: (Number(max?.p ?? -1) || 0) + 1, enabled: true, conditions: {}, ...input });
       const row = await db
         .insertInto("escalation_rules")
         .values({
