@@ -46,6 +46,8 @@ describe.skipIf(!!process.env.DATABASE_URL)("embedded database on disk", () => {
     expect(await count(db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).where("role", "in", ["agent", "supervisor"]).executeTakeFirstOrThrow() as never)).toBeGreaterThanOrEqual(12);
     const statuses = await db.selectFrom("tickets").select("status").distinct().execute();
     expect(statuses.map((s) => s.status).sort()).toEqual(["closed", "new", "on_hold", "open", "pending", "solved"]);
+    const rules = await db.selectFrom("escalation_rules").select(["name", "event"]).execute();
+    expect(rules.map((r) => r.event)).toEqual(expect.arrayContaining(["sla.warning", "sla.breached", "escalation.requested", "sentiment.negative"]));
     expect(await seedDemo(app.services)).toBeNull();
     await app.stop();
   });

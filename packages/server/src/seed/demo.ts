@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Priority, ResolutionCode, TicketStatus } from "@eskala/core";
 import type { Composition } from "../compose.ts";
+import type { Actor } from "../auth/actor.ts";
 import { hashPassword } from "../auth/password.ts";
 import {
   AGENT_REPLIES,
@@ -37,7 +38,10 @@ export interface DemoLogin {
 export async function seedDemo(app: Composition, opts: { tickets?: number } = {}): Promise<DemoLogin[] | null> {
   const { db } = app.database;
   // A help desk that has any group configured is not empty: never seed over real data.
-  const existing = await db.selectFrom("groups").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom("groups")
+    .select(sql<number>`count(*)::int`.as("n"))
+    .executeTakeFirstOrThrow();
   if (existing.n > 0) return null;
   const now = app.clock.now();
   const random = mulberry32(20261125);
@@ -132,6 +136,8 @@ export async function seedDemo(app: Composition, opts: { tickets?: number } = {}
       (u) => [u.email, u.id],
     ),
   );
+
+  await seedDemoRules(app, adminActor);
 
   const statuses: TicketStatus[] = [
     "new",
@@ -230,4 +236,29 @@ export async function seedDemo(app: Composition, opts: { tickets?: number } = {}
       password: DEMO_PASSWORD,
     }))
     .concat([{ role: "customer", email: "customer@example.com", password: DEMO_PASSWORD }]);
+}
+
+/** The default rules of the demo: the SLA ladder, breach → next tier, customer requests, negative sentiment. */
+async function seedDemoRules(app: Composition, admin: Actor) {
+  const rules = app.engine?.rules;
+  if (!rules) return;
+  const defs = [
+    { name: "Tangga SLA 50%: beri tahu penanggung jawab", event: "sla.warning", conditions: { all: [{ field: "event.threshold", op: "is", value: 0.5 }] }, actions: [{ type: "notify", channel: "assignee" }] },
+    { name: "Tangga SLA 75%: beri tahu supervisor", event: "sla.warning", conditions: { all: [{ field: "event.threshold", op: "is", value: 0.75 }] }, actions: [{ type: "notify", channel: "supervisor" }] },
+    {
+      name: "SLA terlewati: naik ke tier berikutnya",
+      event: "sla.breached",
+      conditions: { all: [{ field: "event.target", op: "in", value: ["first_response", "resolution"] }] },
+      actions: [{ type: "escalate", to: { tier: "next" }, reason: "sla_breach" }, { type: "notify", channel: "supervisor" }],
+    },
+    { name: "Anggaran waktu tier habis: naik tier", event: "tier.budget_exceeded", conditions: {}, actions: [{ type: "escalate", to: { tier: "next" }, reason: "too_slow" }] },
+    { name: "Permintaan eskalasi pelanggan: beri tahu supervisor", event: "escalation.requested", conditions: {}, actions: [{ type: "notify", channel: "supervisor" }] },
+    {
+      name: "Sentimen sangat negatif: prioritas tinggi",
+      event: "sentiment.negative",
+      conditions: { all: [{ field: "priority", op: "in", value: ["low", "medium"] }] },
+      actions: [{ type: "set_priority", priority: "high" }, { type: "add_tag", tag: "sentimen-negatif" }],
+    },
+  ];
+  for (const def of defs) await rules.create(admin, def);
 }
