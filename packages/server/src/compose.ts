@@ -85,7 +85,10 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   };
   // --- engine wiring (SLA clocks, escalation rules, routing, timers, outbox relay) goes here
   workers.push(async () => {
-    const worker = createTimerWorker({ database, clock, handlers: services.timerHandlers });
+    const worker = createTimerWorker(
+      { database, clock, handlers: services.timerHandlers },
+      { concurrency: database.kind === "postgres" ? Math.max(1, Math.min(4, config.ESKALA_PG_POOL_SIZE - 2)) : 1, batchSize: database.kind === "postgres" ? 10 : 50 },
+    );
     await worker.start();
     return () => worker.stop();
   });

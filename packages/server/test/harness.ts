@@ -13,12 +13,12 @@ import type { Clock } from "../src/lib/clock.ts";
  * PostgreSQL database on the server named by DATABASE_URL (dropped again in `close`).
  */
 export async function startTestApp(opts: { config?: Partial<Config>; clock?: Clock } = {}): Promise<TestApp> {
-  const { database, drop } = await freshDatabase();
+  const { database, drop, url: databaseUrl } = await freshDatabase();
   const config = testConfig({ ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}), ...opts.config });
   const services = await compose(config, { database, ...(opts.clock ? { clock: opts.clock } : {}) });
   const http = await buildApp(services);
   await http.ready();
-  const t = new TestApp(services, http, async () => {
+  const t = new TestApp(services, http, databaseUrl, async () => {
     await http.close();
     await services.close();
     await database.close();
@@ -30,9 +30,9 @@ export async function startTestApp(opts: { config?: Partial<Config>; clock?: Clo
 
 export const dbKind = () => (process.env.DATABASE_URL ? "postgres" : "pglite");
 
-async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void>; url: string | null }> {
   const url = process.env.DATABASE_URL;
-  if (!url) return { database: await openDatabase({ dataDir: ":memory:" }), drop: async () => {} };
+  if (!url) return { database: await openDatabase({ dataDir: ":memory:" }), drop: async () => {}, url: null };
   const name = `eskala_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -43,6 +43,7 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
   const database = await openDatabase({ url: u.toString(), dataDir: "", poolSize: 5 });
   return {
     database,
+    url: u.toString(),
     drop: async () => {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
@@ -69,6 +70,8 @@ export class TestApp {
   constructor(
     readonly services: Composition,
     readonly http: FastifyInstance,
+    /** The fresh PostgreSQL database's URL, or null on PGlite. */
+    readonly databaseUrl: string | null,
     readonly close: () => Promise<void>,
   ) {}
 

@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import { evaluateRules, type RuleAction, type RuleEvent, type RuleEventType } from "@eskala/core/rules";
 import { SYSTEM_ACTOR } from "../auth/actor.ts";
+import { AppError } from "../lib/app-error.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
 import { appendEvents, type TimelineEvent } from "../tickets/ticket-events.ts";
 import { runHooks, type TicketChange, type TicketHook } from "../tickets/ticket-hooks.ts";
@@ -255,6 +256,8 @@ export function createEngineHook(deps: {
           return ticket;
       }
     } catch (err) {
+      // A database error aborts the transaction: let it go up (the timer is retried, the request fails).
+      if (!(err instanceof AppError)) throw err;
       // A rule whose action cannot apply (no higher tier, unknown agent) is recorded, never fatal to the change.
       const code = (err as { code?: string }).code ?? "error";
       await appendEvents(trx, null, [

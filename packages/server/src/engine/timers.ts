@@ -71,6 +71,12 @@ export async function cancelTimers(trx: Executor, ticketId: string, kinds: strin
 
 export interface TimerWorkerOptions {
   batchSize?: number;
+  /**
+   * Batches claimed and fired at once by this process, each in its own transaction (SKIP LOCKED
+   * keeps them disjoint). On PostgreSQL this overlaps the round trips of one batch with another's
+   * work; the embedded database has one connection, so 1 there.
+   */
+  concurrency?: number;
   /** Longest sleep when nothing is due (a safety net; NOTIFY normally wakes the worker). */
   maxSleepMs?: number;
   onFired?: (timer: TimerRow, firedAt: Date) => void;
@@ -120,14 +126,16 @@ export function createTimerWorker(
           await trx.updateTable("timers").set({ fired_at: clock.now() }).where("id", "=", timer.id).execute();
           opts.onFired?.(timer, clock.now());
         } catch (err) {
-          // One failing timer must not block the others: roll it back and retry it a minute later.
+          // One failing timer must not block the others: roll it back and retry it. A lost race with
+          // another transaction (deadlock, serialization) is retried at once; anything else a minute later.
           await sql`rollback to savepoint timer_fire`.execute(trx);
+          const code = (err as { code?: string }).code;
+          const transient = code === "40P01" || code === "40001" || code === "55P03";
+          const retries = Number(timer.data.retries ?? 0) + 1;
+          const delayMs = transient && retries < 20 ? 50 + Math.floor(Math.random() * 200) : 60_000;
           await trx
             .updateTable("timers")
-            .set({
-              due_at: new Date(now.getTime() + 60_000),
-              data: JSON.stringify({ ...timer.data, last_error: String(err) }),
-            })
+            .set({ due_at: new Date(clock.now().getTime() + delayMs), data: JSON.stringify({ ...timer.data, retries, last_error: String(err) }) })
             .where("id", "=", timer.id)
             .execute();
           opts.onError?.(timer, err);
@@ -151,9 +159,13 @@ export function createTimerWorker(
   async function run() {
     while (running) {
       try {
-        while (running && (await fireDue()) > 0) {
-          /* drain everything already due, oldest first */
-        }
+        // Drain everything already due, oldest first, with `concurrency` batches in flight.
+        const lanes = Array.from({ length: opts.concurrency ?? 1 }, async () => {
+          while (running && (await fireDue()) > 0) {
+            /* next batch */
+          }
+        });
+        await Promise.all(lanes);
         if (!running) break;
         const next = await nearestDue();
         const waitMs = next ? Math.max(0, next.getTime() - clock.now().getTime()) : maxSleepMs;

@@ -88,7 +88,10 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   // PostgreSQL text cannot hold NUL; refuse it at the edge with the field's path instead of failing in the database.
   app.addHook("preValidation", async (req) => {
     const path = findNul(req.body, []);
-    if (path) throw new AppError("validation_failed", "Text may not contain NUL characters", [{ path, message: "contains a NUL character" }]);
+    if (path)
+      throw new AppError("validation_failed", "Text may not contain NUL characters", [
+        { path, message: "contains a NUL character" },
+      ]);
   });
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });

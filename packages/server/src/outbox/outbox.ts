@@ -1,4 +1,8 @@
+import { sql } from "kysely";
 import type { Executor } from "../tickets/ticket-events.ts";
+
+/** The channel the relay listens on; enqueue notifies it, delivered when the transaction commits. */
+export const OUTBOX_CHANNEL = "eskala_outbox";
 
 /** An email to send through SMTP_URL, fully rendered when it is enqueued. */
 export interface EmailPayload {
@@ -34,21 +38,29 @@ export type OutboxItem =
 /**
  * Writes outbox rows inside the caller's transaction, so a notification exists if and only if the
  * change that caused it committed. The key makes enqueueing idempotent (a repeat is ignored).
+ * The same statement wakes the relays (NOTIFY is delivered on commit, not before).
  */
 export async function enqueue(trx: Executor, items: OutboxItem[], now: Date): Promise<void> {
   if (items.length === 0) return;
   await trx
-    .insertInto("outbox")
-    .values(
-      items.map((i) => ({
-        kind: i.kind,
-        idempotency_key: i.key,
-        ticket_id: i.ticketId ?? null,
-        payload: JSON.stringify(i.payload),
-        next_attempt_at: now,
-        created_at: now,
-      })),
+    .with("ins", (db) =>
+      db
+        .insertInto("outbox")
+        .values(
+          items.map((i) => ({
+            kind: i.kind,
+            idempotency_key: i.key,
+            ticket_id: i.ticketId ?? null,
+            payload: JSON.stringify(i.payload),
+            next_attempt_at: now,
+            created_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.column("idempotency_key").doNothing())
+        .returning("id"),
     )
-    .onConflict((oc) => oc.column("idempotency_key").doNothing())
+    .selectFrom("ins")
+    .select(sql<string>`pg_notify(${OUTBOX_CHANNEL}, count(*)::text)`.as("notified"))
+    .having(sql`count(*)`, ">", 0)
     .execute();
 }

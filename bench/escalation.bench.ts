@@ -1,0 +1,154 @@
+/**
+ * Escalation benchmark (issue 4), on the local PostgreSQL with a separate `eskala worker` process.
+ *
+ * For each backlog size (BENCH_BACKLOGS, default 10000,100000,1000000):
+ *  1. a fresh database with the demo structure, SLA policies and default rules (breach → next tier);
+ *  2. the backlog: N open tickets (generate_series) each with an SLA timer due weeks ahead;
+ *  3. one template ticket imported through the API, whose first-response clock is long breached
+ *     (a 24/7 VIP policy); K clones of it (ticket, SLA ledger and clock rows copied by SQL, so each
+ *     clone is exactly what the API would have written) with their breach timers due at a steady
+ *     200 per second starting a few seconds ahead;
+ *  4. a worker starts; every timer goes the real path: SLA handler → `sla.breached` event → rules
+ *     → escalation → routing → outbox, one transaction each batch. Lag = escalation row's
+ *     created_at (the transaction's clock, just before commit) minus the timer's due_at.
+ *  5. a burst: BURST clones all due at one instant (a 09:00 opening); time until the last is escalated;
+ *  6. idle load: transactions per second the worker commits with nothing due, from pg_stat_database.
+ */
+import { spawn } from "node:child_process";
+import pg from "pg";
+import { ADMIN_TOKEN, cli, emit, freshPostgres, percentile, startServer } from "./lib/server.ts";
+
+const BACKLOGS = (process.env.BENCH_BACKLOGS ?? "10000,100000,1000000").split(",").map(Number);
+const STEADY = Number(process.env.BENCH_STEADY ?? 6000); // 30 s at 200/s
+const RATE = 200;
+const BURST = Number(process.env.BENCH_BURST ?? 100_000);
+const ROOT = new URL("../", import.meta.url).pathname;
+
+async function q<T = any>(c: pg.Client, text: string, values: unknown[] = []): Promise<T[]> {
+  return (await c.query(text, values)).rows as T[];
+}
+
+/** Copies the template ticket `count` times with its SLA state; breach timers due at start + i/rate. */
+async function cloneTemplate(c: pg.Client, templateId: string, count: number, startMs: number, perSecond: number | null, tag: string) {
+  await c.query("begin");
+  await c.query(
+    `create temp table clones on commit drop as
+       select gen_random_uuid() as id, g as i from generate_series(0, $1::int - 1) g`,
+    [count],
+  );
+  await c.query(
+    `insert into tickets (id, subject, description, requester_id, organization_id, channel, status, priority, priority_rank, language,
+                          category_id, tags, tier, group_id, assignee_id, created_at, updated_at, sla_policy_id, tier_entered_at)
+     select c.id, t.subject || ' #' || c.i, t.description, t.requester_id, t.organization_id, t.channel, t.status, t.priority, t.priority_rank, t.language,
+            t.category_id, array[$2::text], t.tier, t.group_id, t.assignee_id, t.created_at, t.updated_at, t.sla_policy_id, t.tier_entered_at
+     from clones c, tickets t where t.id = $1`,
+    [templateId, tag],
+  );
+  await c.query(`insert into ticket_sla (ticket_id, policy_id, policy_version, ledger) select c.id, s.policy_id, s.policy_version, s.ledger from clones c, ticket_sla s where s.ticket_id = $1`, [templateId]);
+  await c.query(
+    `insert into ticket_clocks (ticket_id, target, state, started_at, due_at, stopped_at, breached_at, business_minutes, paused_minutes, data)
+     select c.id, k.target, k.state, k.started_at, k.due_at, k.stopped_at, k.breached_at, k.business_minutes, k.paused_minutes, k.data from clones c, ticket_clocks k where k.ticket_id = $1`,
+    [templateId],
+  );
+  await c.query(
+    `insert into timers (ticket_id, kind, key, due_at, data)
+     select c.id, tm.kind, replace(tm.key, $1::text, c.id::text),
+            to_timestamp(($2::float8 + case when $3::float8 > 0 then c.i * 1000.0 / $3::float8 else 0 end) / 1000.0), tm.data
+     from clones c, timers tm where tm.ticket_id = $1::uuid and tm.kind = 'sla.breached' and tm.data->>'target' = 'first_response' and tm.fired_at is null`,
+    [templateId, startMs, perSecond ?? 0],
+  );
+  // Firing a timer may replace the ticket's timer rows (its clocks are replanned), so keep the deadlines aside.
+  await c.query(`create table if not exists bench_due (ticket_id uuid primary key, due_at timestamptz not null)`);
+  await c.query(`insert into bench_due select tm.ticket_id, tm.due_at from timers tm join clones c on c.id = tm.ticket_id where tm.kind = 'sla.breached'`);
+  await c.query("commit");
+}
+
+async function lagsOf(c: pg.Client, tag: string) {
+  return q<{ lag_ms: number }>(
+    c,
+    `select extract(epoch from (e.created_at - tm.due_at)) * 1000 as lag_ms
+     from tickets t join escalations e on e.ticket_id = t.id join bench_due tm on tm.ticket_id = t.id
+     where t.tags @> array[$1::text]`,
+    [tag],
+  );
+}
+
+async function waitUntil(c: pg.Client, tag: string, count: number, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await q(c, `select count(distinct e.ticket_id)::int n from escalations e join tickets t on t.id = e.ticket_id where t.tags @> array[$1::text]`, [tag]);
+    if (row.n >= count || Date.now() > until) return row.n as number;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+for (const backlog of BACKLOGS) {
+  const dbName = `eskala_bench_esc_${backlog}`;
+  const url = await freshPostgres(dbName);
+  await cli(["seed", "--demo"], { DATABASE_URL: url, ESKALA_DEMO: "true" });
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+
+  console.error(`[${backlog}] seeding the backlog…`);
+  const t0 = performance.now();
+  await cli(["seed", "--tickets", String(backlog)], { DATABASE_URL: url });
+  await c.query(
+    `insert into timers (ticket_id, kind, key, due_at, data)
+     select id, 'sla.breached', 'backlog:' || id, now() + interval '14 days' + (random() * interval '14 days'), '{"target":"resolution"}'
+     from tickets where subject like 'Bulk ticket%'`,
+  );
+  await c.query("analyze");
+  const seedSeconds = (performance.now() - t0) / 1000;
+
+  // The template: imported through the API, its first response due long ago under the 24/7 VIP policy.
+  const server = await startServer({ DATABASE_URL: url, ESKALA_WORKER: "false", ESKALA_SMTP_PORT: "0" }, 3950);
+  const res = await fetch(`${server.url}/api/v1/tickets`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ subject: "Transaksi gagal (bench)", description: "Saldo terpotong", requester: { email: "linda@nusantararetail.co.id" }, priority: "urgent", created_at: new Date(Date.now() - 30 * 60_000).toISOString() }),
+  });
+  const template = (await res.json()) as { id: string };
+  await server.stop();
+  const steadyStart = Date.now() + 15_000;
+  await cloneTemplate(c, template.id, STEADY, steadyStart, RATE, "steady");
+  await c.query(`update timers set due_at = now() + interval '30 days' where ticket_id = $1 and fired_at is null`, [template.id]); // the template itself takes no part
+  const [{ open }] = await q(c, `select count(*)::int open from tickets where status in ('new','open','pending','on_hold')`);
+
+  const worker = spawn(process.execPath, ["--import", "tsx", `${ROOT}packages/server/src/main.ts`, "worker"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn", ESKALA_SMTP_PORT: "0" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await new Promise((r) => setTimeout(r, Math.max(0, steadyStart - Date.now() - 3000)));
+
+  const done = await waitUntil(c, "steady", STEADY, STEADY / RATE * 1000 + 60_000);
+  // Idle: nothing due for a while (the demo's own overdue timers fired at the worker's start).
+  await new Promise((r) => setTimeout(r, 3000));
+  const stat = async () => (await q(c, `select xact_commit::bigint + xact_rollback::bigint as x from pg_stat_database where datname = $1`, [dbName]))[0].x;
+  const x0 = Number(await stat());
+  await new Promise((r) => setTimeout(r, 10_000));
+  const idleTps = (Number(await stat()) - x0 - 2) / 10; // minus this probe's own statements
+  const lags = (await lagsOf(c, "steady")).map((r) => Number(r.lag_ms)).sort((a, b) => a - b);
+  emit({
+    bench: "escalation.steady",
+    open_tickets: open,
+    backlog_timers: backlog,
+    deadlines: STEADY,
+    rate_per_s: RATE,
+    escalated: done,
+    lag_ms: { p50: +percentile(lags, 50).toFixed(1), p99: +percentile(lags, 99).toFixed(1), max: +percentile(lags, 100).toFixed(1) },
+    worker_idle_transactions_per_s: +idleTps.toFixed(2),
+    seed_seconds: +seedSeconds.toFixed(1),
+  });
+
+  if (BURST > 0 && backlog === BACKLOGS[BACKLOGS.length - 1]) {
+    const burstAt = Date.now() + 20_000 + BURST / 10; // leave time to write the clones first
+    await cloneTemplate(c, template.id, BURST, burstAt, null, "burst");
+    const burstDone = await waitUntil(c, "burst", BURST, burstAt - Date.now() + 180_000);
+    const [last] = await q(c, `select extract(epoch from (max(e.created_at) - to_timestamp($2::float8 / 1000))) as s from escalations e join tickets t on t.id = e.ticket_id where t.tags @> array[$1::text]`, ["burst", burstAt]);
+    emit({ bench: "escalation.burst", open_tickets: open + BURST, deadlines_at_one_instant: BURST, escalated: burstDone, all_escalated_within_s: +Number(last.s).toFixed(1) });
+  }
+
+  worker.kill("SIGTERM");
+  await c.end();
+}

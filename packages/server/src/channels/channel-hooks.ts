@@ -1,0 +1,77 @@
+import type { Transaction } from "kysely";
+import type { Config } from "../config.ts";
+import type { DB } from "../db/schema.ts";
+import type { TicketChange, TicketHook } from "../tickets/ticket-hooks.ts";
+import { createSurvey } from "./csat/csat.service.ts";
+import { enqueueWebhookEvent } from "../notify/fan-out.ts";
+import { webhookTicket } from "./integrations/webhooks.ts";
+import { recordInboundMail } from "./mail/inbound-context.ts";
+import { enqueueCustomerEmail, type TemplateKey, type TemplateVars } from "./mail/outbound.ts";
+
+/** Channels a customer writes in from, whose new tickets are acknowledged by mail. */
+const ACKNOWLEDGED_CHANNELS = new Set(["email", "web"]);
+/** A message stamped this far before `now` is an import: nobody is told about it. */
+const IMPORT_SLACK_MS = 60_000;
+/** The tier whose arrival tells the engineering webhooks. */
+export const ENGINEERING_TIER = 3;
+
+/**
+ * The channels' reaction to every ticket change, in its transaction: record the inbound mail that
+ * caused it, tell the customer (received, agent reply, waiting on you, solved with a survey), open a
+ * survey per solve, and call the engineering webhooks when a ticket reaches tier 3.
+ */
+export function channelsHook(config: Config): TicketHook {
+  return async (trx, change) => {
+    await recordInboundMail(trx, change);
+    if (isImport(change)) return;
+    const { ticket, previous, now } = change;
+    const mail = (template: TemplateKey, vars: TemplateVars, occurrence: string) =>
+      enqueueCustomerEmail(trx, ticket, template, vars, now, { occurrence, config });
+
+    if (!previous) {
+      if (ACKNOWLEDGED_CHANNELS.has(ticket.channel)) await mail("ticket.received", {}, "created");
+      return;
+    }
+    const reply =
+      change.message && change.message.kind === "reply" && change.message.authorRole !== "customer"
+        ? change.message
+        : null;
+    const replyVars = reply ? { reply_text: reply.body, agent_name: await authorName(trx, reply.id) } : {};
+    const statusEvent = change.events.find(
+      (e) => e.type === "ticket.updated" && (e.data?.changes as Record<string, unknown> | undefined)?.status,
+    );
+    if (ticket.status === "solved" && previous.status !== "solved") {
+      const survey = await createSurvey(trx, ticket, now, config);
+      await mail("ticket.solved", { ...replyVars, survey_url: survey.url }, survey.id);
+    } else if (ticket.status === "pending" && previous.status !== "pending") {
+      await mail("ticket.waiting", replyVars, `event-${statusEvent?.id ?? now.getTime()}`);
+    } else if (reply) {
+      await mail("agent.reply", replyVars, reply.id);
+    }
+
+    if (ticket.tier >= ENGINEERING_TIER && previous.tier < ENGINEERING_TIER) {
+      await enqueueWebhookEvent(
+        trx,
+        "ticket.tier3_reached",
+        { ticket: webhookTicket(ticket, config), from_tier: previous.tier },
+        { key: `${ticket.id}:${ticket.version}`, ticketId: ticket.id, now },
+      );
+    }
+  };
+}
+
+function isImport(change: TicketChange): boolean {
+  if (change.events.some((e) => e.type === "ticket.imported")) return true;
+  const added = change.events.find((e) => e.type === "message.added");
+  return added !== undefined && added.at.getTime() < change.now.getTime() - IMPORT_SLACK_MS;
+}
+
+async function authorName(trx: Transaction<DB>, messageId: string): Promise<string> {
+  const row = await trx
+    .selectFrom("messages as m")
+    .leftJoin("users as u", "u.id", "m.author_id")
+    .select("u.name")
+    .where("m.id", "=", messageId)
+    .executeTakeFirst();
+  return row?.name ?? "";
+}

@@ -1,0 +1,78 @@
+import pino from "pino";
+import type { Composition } from "../compose.ts";
+import { emailHandler } from "../outbox/deliver-email.ts";
+import { notificationHandler } from "../outbox/deliver-notification.ts";
+import { webhookHandler } from "../outbox/deliver-webhook.ts";
+import { createOutboxRelay, type OutboxRelay, type RelayOptions } from "../outbox/relay.ts";
+import type { TicketHook } from "../tickets/ticket-hooks.ts";
+import { createLiveHub } from "./live-hub.ts";
+import { liveTicketHook } from "./live-hook.ts";
+import { createNotificationService } from "./notifications.service.ts";
+import { notifyRoutes } from "./notify.routes.ts";
+import { streamRoutes } from "./stream.routes.ts";
+import { createWebhookService } from "./webhooks.service.ts";
+
+export interface NotifyWiring {
+  /** Add a ticket hook that runs inside each ticket change's transaction. */
+  addHook: (hook: TicketHook) => void;
+  /** Add a background worker: start() is called by `serve`/`worker`, the returned function stops it. */
+  addWorker: (start: () => Promise<() => Promise<void>>) => void;
+}
+
+/**
+ * Wires notifications into the composition: the outbox relay (email, webhooks, in-app), the
+ * webhook and notification routes, and the live stream with the ticket hook that feeds it.
+ */
+export async function composeNotify(app: Composition, wiring: NotifyWiring): Promise<void> {
+  const log = pino({ level: app.config.LOG_LEVEL }).child({ part: "notify" });
+  const hub = createLiveHub(app.database, (err) => log.warn({ err }, "live signal dropped"));
+  // PGlite's LISTEN runs on its one connection: take it now, while no request's transaction is open.
+  if (app.database.kind === "pglite") await hub.listen();
+  wiring.addHook(liveTicketHook());
+
+  const webhooks = createWebhookService({ db: app.database.db });
+  const notifications = createNotificationService({ db: app.database.db });
+  app.extraRoutes ??= [];
+  app.extraRoutes.push((api) => {
+    notifyRoutes(api, app, { webhooks, notifications });
+    streamRoutes(api, hub);
+    // The open streams, for health checks and tests: `app.liveHub.size`.
+    api.decorate("liveHub", hub);
+    api.addHook("onClose", async () => hub.stop());
+  });
+
+  wiring.addWorker(async () => {
+    const relay = createNotifyRelay(app, {
+      onError: (err, row) => log.error({ err, outbox_id: row?.id }, "outbox relay error"),
+      onRecorded: (row, status, outcome) =>
+        outcome.ok
+          ? undefined
+          : log.warn({ outbox_id: row.id, kind: row.kind, status, error: outcome.error }, "delivery failed"),
+    });
+    await relay.start();
+    return () => relay.stop();
+  });
+}
+
+/** The relay with Eskala's delivery kinds; tests build their own around a test clock. */
+export function createNotifyRelay(
+  app: Pick<Composition, "database" | "clock" | "config">,
+  opts: RelayOptions & { webhookTimeoutMs?: number } = {},
+): OutboxRelay {
+  return createOutboxRelay(
+    {
+      database: app.database,
+      clock: app.clock,
+      handlers: {
+        email: emailHandler(app.config),
+        webhook: webhookHandler({
+          db: app.database.db,
+          now: () => app.clock.now(),
+          ...(opts.webhookTimeoutMs ? { timeoutMs: opts.webhookTimeoutMs } : {}),
+        }),
+        notification: notificationHandler(),
+      },
+    },
+    opts,
+  );
+}

@@ -1,0 +1,187 @@
+/**
+ * The SLA part at work: the ticket hook that keeps each ticket's ledger, clocks and timers in
+ * step with every change (one read and one write in the common case), and the timer handler that
+ * records warnings and breaches once, after checking the clock is still where the timer expected.
+ */
+import { sql, type Kysely, type Transaction } from "kysely";
+import { selectPolicy } from "@eskala/core/sla";
+import type { TicketFacts } from "@eskala/core";
+import { SYSTEM_ACTOR } from "../auth/actor.ts";
+import type { DB, TicketRow } from "../db/schema.ts";
+import type { TimerRow } from "../engine/timers.ts";
+import type { TicketEventService } from "../tickets/ticket-event.service.ts";
+import type { TicketChange } from "../tickets/ticket-hooks.ts";
+import { applyEvent, ledgerFromTimeline, newLedger, recordKey, reconcile, type Ledger } from "./ledger.ts";
+import { planSla, type SlaPlan, type SlaTimerData } from "./plan.ts";
+import type { LoadedPolicy, SlaConfig, SlaConfigCache } from "./sla-config.ts";
+import { lockTickets, readSegment, readState, readTimeline, writePlan, type LockedTicket } from "./sla.repo.ts";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+/** Whether a change can move a clock: creation, a public message, or a field a policy or clock reads. */
+export function touchesSla(change: TicketChange): boolean {
+  const { previous: a, ticket: b } = change;
+  if (!a) return true;
+  for (const e of change.events) {
+    if (e.type === "message.added" && e.data?.kind === "reply") return true;
+    if (e.type === "escalated") return true;
+  }
+  return (
+    a.status !== b.status ||
+    a.priority !== b.priority ||
+    a.tier !== b.tier ||
+    a.group_id !== b.group_id ||
+    a.category_id !== b.category_id ||
+    a.channel !== b.channel ||
+    a.organization_id !== b.organization_id ||
+    !sameInstant(a.escalated_at, b.escalated_at)
+  );
+}
+
+function facts(t: TicketRow, segment: string | null): TicketFacts {
+  return {
+    id: t.id,
+    number: t.number,
+    status: t.status,
+    priority: t.priority,
+    channel: t.channel,
+    tier: t.tier,
+    groupId: t.group_id,
+    assigneeId: t.assignee_id,
+    requesterId: t.requester_id,
+    organizationId: t.organization_id,
+    segment,
+    categoryId: t.category_id,
+    tags: t.tags,
+    language: t.language,
+    subject: t.subject,
+    createdAt: t.created_at,
+  };
+}
+
+/** The first enabled policy (by position) whose conditions the ticket meets, or null. */
+export function choosePolicy(config: SlaConfig, ticket: TicketRow, segment: string | null): LoadedPolicy | null {
+  const chosen = selectPolicy(
+    config.policies.map((p) => p.core),
+    facts(ticket, segment),
+  );
+  return chosen ? (config.byId.get(chosen.id) ?? null) : null;
+}
+
+const tierEnteredAt = (l: Ledger) => new Date(l.tiers.at(-1)?.[1] ?? l.created);
+
+export function createSlaEngine(deps: { db: Kysely<DB>; cache: SlaConfigCache; events: Pick<TicketEventService, "record"> }) {
+  const { cache } = deps;
+
+  /** Plans and writes one locked ticket (recompute jobs); rebuilds a missing ledger from the timeline. */
+  async function replan(trx: Transaction<DB>, config: SlaConfig, locked: LockedTicket, now: Date, rebuilt?: Ledger): Promise<SlaPlan> {
+    const { ticket } = locked;
+    const ledger = rebuilt ?? locked.ledger ?? ledgerFromTimeline(ticket, await readTimeline(trx, ticket.id), now);
+    if (locked.ledger && !rebuilt) reconcile(ledger, ticket, now);
+    const plan = planSla(ticket.id, ledger, choosePolicy(config, ticket, locked.segment), now);
+    await writePlan(trx, ticket.id, plan, { now, tierEnteredAt: tierEnteredAt(plan.ledger) });
+    return plan;
+  }
+
+  /** The ticket hook: runs inside every ticket change's transaction. */
+  async function onChange(trx: Transaction<DB>, change: TicketChange): Promise<TicketRow | void> {
+    if (!touchesSla(change)) return;
+    const { ticket, now } = change;
+    const config = await cache.get(trx);
+    const orgId = config.usesSegments ? ticket.organization_id : null;
+    let ledger: Ledger;
+    let segment: string | null = null;
+    if (change.previous === null) {
+      // No policy at all: nothing to keep yet; the ledger is rebuilt from the timeline if one appears.
+      if (config.policies.length === 0) return;
+      ledger = newLedger(ticket);
+      for (const e of change.events) applyEvent(ledger, e);
+      if (orgId) segment = await readSegment(trx, orgId);
+    } else {
+      const state = await readState(trx, ticket.id, orgId);
+      segment = state.segment;
+      if (state.ledger) {
+        ledger = state.ledger;
+        for (const e of change.events) applyEvent(ledger, e);
+      } else {
+        if (config.policies.length === 0) return;
+        // The timeline already holds this change's events.
+        ledger = ledgerFromTimeline(ticket, await readTimeline(trx, ticket.id), now);
+      }
+    }
+    reconcile(ledger, ticket, now);
+    const plan = planSla(ticket.id, ledger, choosePolicy(config, ticket, segment), now);
+    const entered = tierEnteredAt(plan.ledger);
+    await writePlan(trx, ticket.id, plan, { now, tierEnteredAt: entered });
+    return { ...ticket, sla_policy_id: plan.policy?.core.id ?? null, tier_entered_at: entered };
+  }
+
+  /**
+   * Fires one SLA timer: acts only if a fresh plan still holds this very timer (same clock run,
+   * level and instant) — otherwise the ticket was answered, paused or re-planned meanwhile and the
+   * fresh plan is written instead. Acting = record it in the ledger, then the timeline event the
+   * rules react to.
+   */
+  async function fire(trx: Transaction<DB>, timer: TimerRow, now: Date): Promise<void> {
+    if (!timer.ticket_id) return;
+    const [locked] = await lockTickets(trx, sql`t.id = ${timer.ticket_id}`, 1);
+    if (!locked?.ledger) return;
+    const { ticket } = locked;
+    const config = await cache.get(trx);
+    const policy = choosePolicy(config, ticket, locked.segment);
+    const plan = planSla(ticket.id, locked.ledger, policy, now);
+    const opts = { now, keepTimerId: timer.id, tierEnteredAt: tierEnteredAt(plan.ledger) };
+    if (!policy || !plan.timers.some((t) => t.key === timer.key)) {
+      await writePlan(trx, ticket.id, plan, opts);
+      return;
+    }
+    const data = timer.data as unknown as SlaTimerData;
+    const ledger = plan.ledger;
+    const clock = plan.clocks.find((c) => c.target === data.target);
+    const r = clock ? ledger.rec[recordKey(clock.target, clock.tier ?? undefined)] : undefined;
+    const base = { started_at: data.started_at, due_at: clock?.dueAt.toISOString() ?? data.due_at };
+    let event: { type: string; data: Record<string, unknown> };
+    switch (timer.kind) {
+      case "sla.warning":
+        if (r) r.w = Math.max(r.w, data.threshold ?? 0);
+        event = { type: "sla.warning", data: { target: data.target, threshold: data.threshold, ...base } };
+        break;
+      case "ticket.idle":
+        ledger.idle = Date.parse(data.started_at);
+        event = { type: "ticket.idle", data: { minutes: data.minutes, since: data.started_at, due_at: data.due_at } };
+        break;
+      case "tier.budget_exceeded":
+        if (r) r.b = Date.parse(data.due_at);
+        event = { type: "tier.budget_exceeded", data: { target: "tier_budget", tier: data.tier, minutes: data.minutes, ...base } };
+        break;
+      default:
+        if (r) r.b = Date.parse(data.due_at);
+        if (timer.kind === "sla.periodic_update") ledger.upd = now.getTime();
+        event = { type: "sla.breached", data: { target: data.target, ...base } };
+    }
+    const after = planSla(ticket.id, ledger, policy, now);
+    if (timer.kind === "sla.periodic_update") {
+      const next = after.clocks.find((c) => c.target === "periodic_update");
+      event.data.next_due_at = next?.dueAt.toISOString() ?? null;
+    }
+    await writePlan(trx, ticket.id, after, opts);
+    await deps.events.record(SYSTEM_ACTOR, ticket.id, [{ ...event, at: now, actorKind: "sla_timer" }], now, { trx });
+  }
+
+  /** The ticket's current plan (nothing written), for the SLA block and the lead's queries. */
+  async function currentPlan(db: Executor, ticketId: string, now: Date): Promise<SlaPlan | null> {
+    const { rows } = await sql<{ ledger: Ledger; policy_id: string | null }>`
+      select ledger, policy_id from ticket_sla where ticket_id = ${ticketId}`.execute(db);
+    const row = rows[0];
+    if (!row) return null;
+    const config = await cache.get(db);
+    const policy = row.policy_id ? (config.byId.get(row.policy_id) ?? null) : null;
+    return planSla(ticketId, row.ledger, policy, now);
+  }
+
+  return { onChange, fire, replan, currentPlan };
+}
+
+export type SlaEngine = ReturnType<typeof createSlaEngine>;

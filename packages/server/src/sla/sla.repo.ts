@@ -1,0 +1,167 @@
+/**
+ * The SLA part's queries on a ticket: read its ledger (one query), write its plan (one statement:
+ * ledger, clock rows, timers and the ticket's policy column together), rebuild from the timeline.
+ */
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { DB, TicketRow } from "../db/schema.ts";
+import { TIMER_CHANNEL } from "../engine/timers.ts";
+import type { Ledger, LedgerEvent } from "./ledger.ts";
+import { SLA_TIMER_KINDS, type SlaPlan } from "./plan.ts";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** The timer worker sleeps at most 30 s (its default) between looks at the table: later timers need no wake-up. */
+const NOTIFY_HORIZON_MS = 25_000;
+const KINDS_SQL = sql.raw(SLA_TIMER_KINDS.map((k) => `'${k}'`).join(", "));
+
+/** Timeline event types the ledger is rebuilt from. */
+export const LEDGER_EVENT_TYPES = [
+  "ticket.created",
+  "ticket.imported",
+  "ticket.updated",
+  "message.added",
+  "escalated",
+  "sla.warning",
+  "sla.breached",
+  "tier.budget_exceeded",
+  "ticket.idle",
+];
+
+export interface StoredState {
+  ledger: Ledger | null;
+  policyId: string | null;
+  segment: string | null;
+}
+
+/** A ticket's ledger and (when asked) its organization's segment, in one query. */
+export async function readState(db: Executor, ticketId: string, orgId: string | null): Promise<StoredState> {
+  const { rows } = await sql<{ ledger: Ledger | null; policy_id: string | null; segment: string | null }>`
+    select s.ledger, s.policy_id,
+      ${orgId === null ? sql`null::text` : sql`(select o.segment from organizations o where o.id = ${orgId})`} as segment
+    from (select 1) as one left join ticket_sla s on s.ticket_id = ${ticketId}`.execute(db);
+  const row = rows[0];
+  return { ledger: row?.ledger ?? null, policyId: row?.policy_id ?? null, segment: row?.segment ?? null };
+}
+
+export async function readSegment(db: Executor, orgId: string): Promise<string | null> {
+  const row = await db.selectFrom("organizations").select("segment").where("id", "=", orgId).executeTakeFirst();
+  return row?.segment ?? null;
+}
+
+/** The events of one ticket the ledger is rebuilt from, oldest first. */
+export async function readTimeline(db: Executor, ticketId: string): Promise<LedgerEvent[]> {
+  return (await readTimelines(db, [ticketId])).get(ticketId) ?? [];
+}
+
+export async function readTimelines(db: Executor, ticketIds: string[]): Promise<Map<string, LedgerEvent[]>> {
+  const out = new Map<string, LedgerEvent[]>();
+  if (ticketIds.length === 0) return out;
+  const rows = await db
+    .selectFrom("ticket_events")
+    .select(["ticket_id", "type", "data", "at"])
+    .where("ticket_id", "in", ticketIds)
+    .where("type", "in", LEDGER_EVENT_TYPES)
+    .orderBy("id")
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.ticket_id) ?? [];
+    list.push({ type: r.type, at: r.at, data: r.data as Record<string, unknown> });
+    out.set(r.ticket_id, list);
+  }
+  return out;
+}
+
+/** A ticket locked for an SLA change (same lock order as every ticket change: the ticket row first). */
+export interface LockedTicket {
+  ticket: TicketRow;
+  ledger: Ledger | null;
+  segment: string | null;
+}
+
+export async function lockTickets(trx: Transaction<DB>, where: ReturnType<typeof sql>, limit: number): Promise<LockedTicket[]> {
+  const { rows } = await sql<TicketRow & { sla_ledger: Ledger | null; sla_segment: string | null }>`
+    select t.*, s.ledger as sla_ledger, (select o.segment from organizations o where o.id = t.organization_id) as sla_segment
+    from tickets t left join ticket_sla s on s.ticket_id = t.id
+    where ${where}
+    order by t.id
+    limit ${limit}
+    for update of t`.execute(trx);
+  return rows.map(({ sla_ledger, sla_segment, ...ticket }) => ({
+    ticket,
+    ledger: sla_ledger,
+    segment: sla_segment,
+  }));
+}
+
+export interface WriteOptions {
+  now: Date;
+  /** The timer being fired in this transaction: left for the worker to mark fired. */
+  keepTimerId?: number;
+  /** When the ticket entered its current tier (kept in `tickets.tier_entered_at`). */
+  tierEnteredAt: Date;
+}
+
+/**
+ * Writes a plan in one statement: the ledger, the clock rows (targets no longer planned removed),
+ * the timers (unplanned ones deleted unless a worker holds them, new ones inserted; a timer's key
+ * carries its instant, so an unchanged plan writes nothing), the ticket's policy and tier entry,
+ * and a NOTIFY only when a timer is due before the worker would look again anyway.
+ */
+export async function writePlan(trx: Transaction<DB>, ticketId: string, plan: SlaPlan, opts: WriteOptions): Promise<void> {
+  const policyId = plan.policy?.core.id ?? null;
+  const clocks = plan.clocks.map((c) => ({
+    target: c.target,
+    state: c.state,
+    started_at: c.startedAt.toISOString(),
+    due_at: c.dueAt.toISOString(),
+    stopped_at: c.stoppedAt?.toISOString() ?? null,
+    breached_at: c.breachedAt?.toISOString() ?? null,
+    business_minutes: c.businessMinutes,
+    paused_minutes: c.pausedMinutes,
+    data: { target_minutes: c.targetMinutes, ...(c.tier !== null ? { tier: c.tier } : {}) },
+  }));
+  const timers = plan.timers.map((t) => ({ kind: t.kind, key: t.key, due_at: t.dueAt.toISOString(), data: t.data ?? {} }));
+  const soonest = plan.timers[0]?.dueAt;
+  const notify =
+    soonest && soonest.getTime() < opts.now.getTime() + NOTIFY_HORIZON_MS
+      ? sql`select pg_notify(${TIMER_CHANNEL}, ${soonest.toISOString()})`
+      : sql`select 1`;
+  await sql`
+    with
+    s as (
+      insert into ticket_sla (ticket_id, policy_id, policy_version, ledger, updated_at)
+      values (${ticketId}, ${policyId}, ${plan.policy?.version ?? null}, ${JSON.stringify(plan.ledger)}::jsonb, ${opts.now})
+      on conflict (ticket_id) do update set policy_id = excluded.policy_id, policy_version = excluded.policy_version,
+        ledger = excluded.ledger, updated_at = excluded.updated_at
+    ),
+    x as (
+      select * from jsonb_to_recordset(${JSON.stringify(clocks)}::jsonb) as x(target text, state text, started_at timestamptz,
+        due_at timestamptz, stopped_at timestamptz, breached_at timestamptz, business_minutes float8, paused_minutes float8, data jsonb)
+    ),
+    c as (
+      insert into ticket_clocks (ticket_id, target, state, started_at, due_at, stopped_at, breached_at, business_minutes, paused_minutes, data)
+      select ${ticketId}, target, state, started_at, due_at, stopped_at, breached_at, business_minutes, paused_minutes, data from x
+      on conflict (ticket_id, target) do update set state = excluded.state, started_at = excluded.started_at,
+        due_at = excluded.due_at, stopped_at = excluded.stopped_at, breached_at = excluded.breached_at,
+        business_minutes = excluded.business_minutes, paused_minutes = excluded.paused_minutes, data = excluded.data
+    ),
+    cd as (delete from ticket_clocks where ticket_id = ${ticketId} and target not in (select target from x)),
+    y as (select * from jsonb_to_recordset(${JSON.stringify(timers)}::jsonb) as y(kind text, key text, due_at timestamptz, data jsonb)),
+    td as (
+      delete from timers where id in (
+        select id from timers where ticket_id = ${ticketId} and fired_at is null and kind in (${KINDS_SQL})
+          and key not in (select key from y) and id <> ${opts.keepTimerId ?? -1}
+        for update skip locked)
+    ),
+    ti as (
+      insert into timers (ticket_id, kind, key, due_at, data)
+      select ${ticketId}, kind, key, due_at, data from y
+      on conflict (key) where fired_at is null do nothing
+    ),
+    tu as (
+      update tickets set sla_policy_id = (select p.id from sla_policies p where p.id = ${policyId}),
+        tier_entered_at = ${opts.tierEnteredAt}
+      where id = ${ticketId} and (sla_policy_id is distinct from ${policyId}::uuid or tier_entered_at is distinct from ${opts.tierEnteredAt}::timestamptz)
+    )
+    ${notify}`.execute(trx);
+}
