@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 const ioModules = ["node:*", "fs", "path", "http", "https", "net", "pg", "kysely", "@electric-sql/*", "fastify", "@fastify/*", "nodemailer", "pino", "@eskala/server", "@eskala/web", "react"];
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "data/**", "e2e/artifacts/**", "bench/results/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "data/**", "scratch/**", "e2e/artifacts/**", "bench/results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,6 +12,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "off",
     },
+  },
+  {
+    // Plain Node scripts (CLI shim, CI helpers).
+    files: ["**/*.js", "**/*.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
   },
   {
     // core stays pure: no I/O, database, HTTP or clock. Data and `now` in, decisions out.

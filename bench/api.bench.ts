@@ -21,7 +21,7 @@ async function createLoad(url: string, label: string, connections: number) {
     duration: SECONDS,
     requests: [
       {
-        setupRequest: (req: Record<string, unknown>) => ({
+        setupRequest: (req) => ({
           ...req,
           body: JSON.stringify({
             subject: `Bench ticket ${++i}: pembayaran gagal`,

@@ -11,7 +11,9 @@ import { Id, Instant, LIMITS } from "./common.ts";
 const Name = z.string().trim().min(1).max(LIMITS.name);
 const Minutes = z.number().positive().max(10_000_000).describe("Business minutes");
 const Localized = z.object({ id: z.string(), en: z.string() });
-const Interval = z.tuple([z.string(), z.string()]).describe('["HH:MM","HH:MM"]; an end before the start runs overnight; "24:00" allowed as an end');
+const Interval = z
+  .tuple([z.string(), z.string()])
+  .describe('["HH:MM","HH:MM"]; an end before the start runs overnight; "24:00" allowed as an end');
 
 /** The calendar JSON of PRODUCT §4, as the API returns it. */
 export const CalendarDefinition = z
@@ -28,7 +30,9 @@ export type CalendarDefinition = z.infer<typeof CalendarDefinition>;
 /** Calendar input: any object, validated field by field by core (422 paths start at `definition`). */
 const CalendarInput = z
   .record(z.string(), z.unknown())
-  .describe('e.g. {"timezone":"Asia/Jakarta","weekly":{"mon":[["08:00","12:00"],["13:00","17:00"]]},"holidays":["2026-12-25"]}');
+  .describe(
+    'e.g. {"timezone":"Asia/Jakarta","weekly":{"mon":[["08:00","12:00"],["13:00","17:00"]]},"holidays":["2026-12-25"]}',
+  );
 
 export const CalendarBody = z.strictObject({ name: Name, definition: CalendarInput });
 export type CalendarBody = z.infer<typeof CalendarBody>;
@@ -49,12 +53,23 @@ export const BusinessCalendar = z
 export type BusinessCalendar = z.infer<typeof BusinessCalendar>;
 
 export const HolidaySetItem = z
-  .object({ id: z.string(), name: Localized, dates: z.array(z.string()), entries: z.array(z.object({ date: z.string(), name: Localized })) })
+  .object({
+    id: z.string(),
+    name: Localized,
+    dates: z.array(z.string()),
+    entries: z.array(z.object({ date: z.string(), name: Localized })),
+  })
   .meta({ id: "HolidaySet" });
 
 export const ImportIcsBody = z.strictObject({
   ics: z.string().min(1).max(2_000_000).describe("An iCalendar (.ics) file's text"),
-  year: z.number().int().min(1970).max(2200).optional().describe("Keep only this year's dates (recurring events are expanded into it)"),
+  year: z
+    .number()
+    .int()
+    .min(1970)
+    .max(2200)
+    .optional()
+    .describe("Keep only this year's dates (recurring events are expanded into it)"),
 });
 export type ImportIcsBody = z.infer<typeof ImportIcsBody>;
 export const ImportIcsResult = z.object({ holidays: z.array(z.string()).describe("Sorted local dates YYYY-MM-DD") });
@@ -78,15 +93,30 @@ const policyFields = {
   name: Name,
   enabled: z.boolean().optional(),
   calendar_id: Id.nullable().describe("null = 24/7"),
-  conditions: SlaConditions.default({}).describe("Every present, non-empty list must contain the ticket's value; {} matches all"),
+  conditions: SlaConditions.default({}).describe(
+    "Every present, non-empty list must contain the ticket's value; {} matches all",
+  ),
   pause_on_hold: z.boolean().default(false).describe("pending always pauses; on_hold only when set"),
   targets: z
     .record(z.string(), z.record(z.string(), z.unknown()))
-    .describe("Per priority (low, medium, high, urgent): first_response, next_response, periodic_update, resolution in business minutes"),
-  tier_budgets: z.record(z.string(), z.unknown()).default({}).describe('Business minutes a tier may hold a ticket, e.g. {"1": 120}'),
-  ladder: z.array(z.unknown()).max(10).default([]).describe("Warning thresholds as ascending fractions, e.g. [0.5, 0.75]"),
-  customer_request_response: Minutes.nullable().optional().describe("Business minutes to answer a customer's escalation request"),
-  idle_minutes: Minutes.nullable().optional().describe("Raise ticket.idle after this many business minutes without an agent reply"),
+    .describe(
+      "Per priority (low, medium, high, urgent): first_response, next_response, periodic_update, resolution in business minutes",
+    ),
+  tier_budgets: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe('Business minutes a tier may hold a ticket, e.g. {"1": 120}'),
+  ladder: z
+    .array(z.unknown())
+    .max(10)
+    .default([])
+    .describe("Warning thresholds as ascending fractions, e.g. [0.5, 0.75]"),
+  customer_request_response: Minutes.nullable()
+    .optional()
+    .describe("Business minutes to answer a customer's escalation request"),
+  idle_minutes: Minutes.nullable()
+    .optional()
+    .describe("Raise ticket.idle after this many business minutes without an agent reply"),
 };
 
 export const SlaPolicyBody = z.strictObject(policyFields);
@@ -166,13 +196,22 @@ export const RecomputeJob = z
   })
   .meta({ id: "SlaRecomputeJob" });
 
-export const SLA_CLOCK_TARGETS = ["first_response", "next_response", "periodic_update", "resolution", "tier_budget"] as const;
+export const SLA_CLOCK_TARGETS = [
+  "first_response",
+  "next_response",
+  "periodic_update",
+  "resolution",
+  "tier_budget",
+] as const;
 export const SLA_CLOCK_STATES = ["active", "paused", "achieved", "warning", "breached"] as const;
 
 /** The `sla` block of `GET /api/v1/tickets/{id}`. */
 export const TicketSla = z
   .object({
-    policy: z.object({ id: Id, name: z.string() }).nullable().describe("null for customers and for tickets under no policy"),
+    policy: z
+      .object({ id: Id, name: z.string() })
+      .nullable()
+      .describe("null for customers and for tickets under no policy"),
     clocks: z.array(
       z.object({
         target: z.enum(SLA_CLOCK_TARGETS),

@@ -46,7 +46,8 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
     (await openDatabase({
       url: config.DATABASE_URL,
       dataDir: config.ESKALA_DATA_DIR,
-      poolSize: config.ESKALA_PG_POOL_SIZE,
+      // Each timer lane holds a connection while it fires a batch; leave room for requests and the relay.
+      poolSize: Math.max(config.ESKALA_PG_POOL_SIZE, config.ESKALA_TIMER_CONCURRENCY + 4),
     }));
   await migrate(database.db);
   const { db } = database;
@@ -87,7 +88,7 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   workers.push(async () => {
     const worker = createTimerWorker(
       { database, clock, handlers: services.timerHandlers },
-      { concurrency: database.kind === "postgres" ? Math.max(1, Math.min(4, config.ESKALA_PG_POOL_SIZE - 2)) : 1, batchSize: database.kind === "postgres" ? 10 : 50 },
+      { concurrency: database.kind === "postgres" ? config.ESKALA_TIMER_CONCURRENCY : 1, batchSize: database.kind === "postgres" ? 5 : 50 },
     );
     await worker.start();
     return () => worker.stop();

@@ -61,13 +61,20 @@ async function openPGlite(dataDir: string): Promise<Database> {
   const pglite = await PGlite.create(inMemory ? undefined : dataDir, {
     parsers: { [types.INT8]: (v: string) => Number(v) },
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: createPGlitePool(pglite) }) });
+  const pool = createPGlitePool(pglite);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     kind: "pglite",
-    // PGlite delivers NOTIFY (also from SQL, on commit) to its own listeners.
+    // PGlite delivers NOTIFY (also from SQL, on commit) to its own listeners. LISTEN runs on its one
+    // connection, so take the pool's turn first: otherwise it could join another request's transaction.
     async listen(channel, onNotify) {
-      return pglite.listen(channel, onNotify);
+      const client = await pool.connect();
+      try {
+        return await pglite.listen(channel, onNotify);
+      } finally {
+        client.release();
+      }
     },
     async notify(channel, payload) {
       await sql`select pg_notify(${channel}, ${payload})`.execute(db);

@@ -8,6 +8,7 @@ import { engineRoutes } from "./engine.routes.ts";
 import { createEscalationService } from "./escalation.service.ts";
 import { createOrgCache } from "./org-cache.ts";
 import { createRulesService } from "./rules.service.ts";
+import { enqueueNotification, enqueueWebhookEvent } from "../notify/fan-out.ts";
 
 /**
  * Wires the escalation engine: org cache, escalation service, rules, the engine hook (routing,
@@ -17,7 +18,10 @@ import { createRulesService } from "./rules.service.ts";
 export function composeEngine(app: Composition, wiring: ChannelWiring) {
   const { db } = app.database;
   const org = createOrgCache({ db, clock: app.clock });
-  const effects: EngineEffects = {};
+  const effects: EngineEffects = {
+    notify: (trx, n) => enqueueNotification(trx, n).then(() => undefined),
+    webhook: (trx, event, body, opts) => enqueueWebhookEvent(trx, event, body, opts).then(() => undefined),
+  };
   const escalations = createEscalationService({ db, hooks: app.hooks, org, effects });
   const rules = createRulesService({ db, clock: app.clock, org });
   wiring.addHook(createEngineHook({ hooks: app.hooks, org, rules, escalations, effects }));

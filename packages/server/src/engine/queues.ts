@@ -117,7 +117,15 @@ export async function board(db: Kysely<DB>, actor: Actor, now: Date) {
   if (actor.role !== "supervisor" && actor.role !== "admin") throw forbidden("The board is for supervisors");
   const since = new Date(now.getTime() - 86_400_000);
   const [risk, byReason, requests, agents] = await Promise.all([
-    base(db).where("due.next_due_at", "is not", null).orderBy("due.next_due_at").limit(50).execute(),
+    // Fresh breaches first (newest first), then what breaches next (nearest first): a supervisor sees a
+    // new breach at the top of the board even when older ones are still open.
+    base(db)
+      .where("due.next_due_at", "<=", now)
+      .where("due.next_due_at", ">", new Date(now.getTime() - 7 * 86_400_000))
+      .orderBy("due.next_due_at", "desc")
+      .limit(25)
+      .execute()
+      .then(async (breached) => [...breached, ...(await base(db).where("due.next_due_at", ">", now).orderBy("due.next_due_at").limit(50).execute())]),
     db
       .selectFrom("escalations")
       .select(["reason", sql<number>`count(*)::int`.as("count")])

@@ -11,6 +11,7 @@ const TITLES: Record<ErrorCode, string> = {
   conflict: "Conflict",
   invalid_transition: "Invalid status transition",
   version_conflict: "The resource changed meanwhile",
+  gone: "Gone",
   payload_too_large: "Payload too large",
   unsupported_media_type: "Unsupported media type",
   validation_failed: "Validation failed",

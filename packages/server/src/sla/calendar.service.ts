@@ -16,23 +16,38 @@ export function checkCalendar(input: unknown, at: (string | number)[] = ["defini
   const checked = validateCalendar(input);
   if (checked.ok) return checked.calendar;
   const errors = checked.errors.map((e) => ({ path: [...at, ...e.path], message: e.message }));
-  throw new AppError("validation_failed", `Invalid calendar: ${errors.map((e) => e.path.join(".")).join(", ")}`, errors);
+  throw new AppError(
+    "validation_failed",
+    `Invalid calendar: ${errors.map((e) => e.path.join(".")).join(", ")}`,
+    errors,
+  );
 }
 
 async function assertNameFree(db: Executor, name: string, exceptId?: string) {
-  let q = db.selectFrom("calendars").select("id").where(sql<boolean>`lower(name) = ${name.toLowerCase()}`);
+  let q = db
+    .selectFrom("calendars")
+    .select("id")
+    .where(sql<boolean>`lower(name) = ${name.toLowerCase()}`);
   if (exceptId) q = q.where("id", "!=", exceptId);
-  if (await q.executeTakeFirst()) throw new AppError("conflict", `A calendar named '${name}' exists already`, [{ path: ["name"], message: "already used" }]);
+  if (await q.executeTakeFirst())
+    throw new AppError("conflict", `A calendar named '${name}' exists already`, [
+      { path: ["name"], message: "already used" },
+    ]);
 }
 
 export function createCalendarService(deps: { db: Kysely<DB>; cache: SlaConfigCache; recompute: RecomputeService }) {
   const { db, cache, recompute } = deps;
 
   async function present(ids?: string[]): Promise<BusinessCalendar[]> {
-    let q = db.selectFrom("calendars").selectAll().orderBy(sql`lower(name)`);
+    let q = db
+      .selectFrom("calendars")
+      .selectAll()
+      .orderBy(sql`lower(name)`);
     if (ids) q = q.where("id", "in", ids);
     const rows = await q.execute();
-    const uses = rows.length ? await db.selectFrom("sla_policies").select(["id", "calendar_id"]).where("calendar_id", "is not", null).execute() : [];
+    const uses = rows.length
+      ? await db.selectFrom("sla_policies").select(["id", "calendar_id"]).where("calendar_id", "is not", null).execute()
+      : [];
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -78,7 +93,12 @@ export function createCalendarService(deps: { db: Kysely<DB>; cache: SlaConfigCa
       requireRole(actor, "admin");
       const definition = body.definition === undefined ? undefined : checkCalendar(body.definition);
       await db.transaction().execute(async (trx) => {
-        const current = await trx.selectFrom("calendars").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+        const current = await trx
+          .selectFrom("calendars")
+          .selectAll()
+          .where("id", "=", id)
+          .forUpdate()
+          .executeTakeFirst();
         if (!current) throw notFound("calendar");
         if (body.name !== undefined) await assertNameFree(trx, body.name, id);
         const changed = definition !== undefined && JSON.stringify(definition) !== JSON.stringify(current.definition);
@@ -104,13 +124,24 @@ export function createCalendarService(deps: { db: Kysely<DB>; cache: SlaConfigCa
     async remove(actor: Actor, id: string) {
       requireRole(actor, "admin");
       await db.transaction().execute(async (trx) => {
-        const current = await trx.selectFrom("calendars").select("id").where("id", "=", id).forUpdate().executeTakeFirst();
+        const current = await trx
+          .selectFrom("calendars")
+          .select("id")
+          .where("id", "=", id)
+          .forUpdate()
+          .executeTakeFirst();
         if (!current) throw notFound("calendar");
-        const users = await trx.selectFrom("sla_policies").select(["id", "name"]).where("calendar_id", "=", id).execute();
+        const users = await trx
+          .selectFrom("sla_policies")
+          .select(["id", "name"])
+          .where("calendar_id", "=", id)
+          .execute();
         if (users.length)
-          throw new AppError("conflict", `The calendar is used by SLA policies: ${users.map((u) => u.name).join(", ")}`, [
-            { path: ["id"], message: `used by ${users.map((u) => u.id).join(", ")}` },
-          ]);
+          throw new AppError(
+            "conflict",
+            `The calendar is used by SLA policies: ${users.map((u) => u.name).join(", ")}`,
+            [{ path: ["id"], message: `used by ${users.map((u) => u.id).join(", ")}` }],
+          );
         await trx.deleteFrom("calendars").where("id", "=", id).execute();
       });
       cache.invalidate();

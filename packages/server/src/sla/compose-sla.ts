@@ -46,13 +46,18 @@ function buildSla(app: Composition) {
    * The customer-request response target of a ticket's policy: business minutes and the due
    * instant from `now` on the policy's calendar; null when the ticket's policy sets none.
    */
-  async function customerRequestDue(trx: Kysely<DB> | Transaction<DB> | null, ticket: TicketRow, now: Date): Promise<{ minutes: number; dueAt: Date } | null> {
+  async function customerRequestDue(
+    trx: Kysely<DB> | Transaction<DB> | null,
+    ticket: TicketRow,
+    now: Date,
+  ): Promise<{ minutes: number; dueAt: Date } | null> {
     // Without the caller's transaction the database may be busy with it (PGlite has one connection):
     // use the configuration at hand, which composeSla loads at start.
     const config = trx ? await cache.get(trx) : (cache.peek() ?? (await cache.get(db)));
     let policy = ticket.sla_policy_id ? (config.byId.get(ticket.sla_policy_id) ?? null) : null;
     if (!policy) {
-      const segment = trx && config.usesSegments && ticket.organization_id ? await readSegment(trx, ticket.organization_id) : null;
+      const segment =
+        trx && config.usesSegments && ticket.organization_id ? await readSegment(trx, ticket.organization_id) : null;
       policy = choosePolicy(config, ticket, segment);
     }
     const minutes = policy?.customerRequestResponse;

@@ -174,17 +174,23 @@ export function ledgerFromTimeline(ticket: TicketRow, events: readonly LedgerEve
       if (d.target === "periodic_update") l.upd = e.at.getTime();
     }
   }
-  for (const e of events) if (e.type === "ticket.idle" && typeof e.data?.since === "string") l.idle = Date.parse(e.data.since);
+  for (const e of events)
+    if (e.type === "ticket.idle" && typeof e.data?.since === "string") l.idle = Date.parse(e.data.since);
   reconcile(l, ticket, now);
   return l;
 }
 
 /** Records are kept per target; a tier budget per tier so each tier's run is its own. */
-export const recordKey = (target: string, tier?: number) => (target === "tier_budget" ? `tier_budget:${tier ?? 0}` : target);
+export const recordKey = (target: string, tier?: number) =>
+  target === "tier_budget" ? `tier_budget:${tier ?? 0}` : target;
 
 /** Core's view of the ledger (messages are all public: notes are never recorded). */
 export function clockTicket(l: Ledger, extraReplyAt?: number): ClockTicket {
-  const messages = l.msg.map(([k, at]) => ({ at: new Date(at), author: k === "c" ? ("customer" as const) : ("agent" as const), public: true }));
+  const messages = l.msg.map(([k, at]) => ({
+    at: new Date(at),
+    author: k === "c" ? ("customer" as const) : ("agent" as const),
+    public: true,
+  }));
   if (extraReplyAt !== undefined) messages.push({ at: new Date(extraReplyAt), author: "agent", public: true });
   return {
     priority: l.pri,

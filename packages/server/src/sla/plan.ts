@@ -4,13 +4,26 @@
  * recorded warning or breach is never planned or rewritten again) and the timer rows themselves.
  */
 import { ALWAYS_OPEN, addBusinessMinutes, type Pause } from "@eskala/core/calendar";
-import { computeClocks, timersFor, type ClockState, type ClockTarget, type PauseEntry, type SlaClock } from "@eskala/core/sla";
+import {
+  computeClocks,
+  timersFor,
+  type ClockState,
+  type ClockTarget,
+  type PauseEntry,
+  type SlaClock,
+} from "@eskala/core/sla";
 import type { NewTimer } from "../engine/timers.ts";
 import { clockTicket, cloneLedger, isDone, recordKey, type Ledger, type Recorded } from "./ledger.ts";
 import type { LoadedPolicy } from "./sla-config.ts";
 
 /** Timer kinds the SLA part plans and handles. */
-export const SLA_TIMER_KINDS = ["sla.warning", "sla.breached", "tier.budget_exceeded", "ticket.idle", "sla.periodic_update"] as const;
+export const SLA_TIMER_KINDS = [
+  "sla.warning",
+  "sla.breached",
+  "tier.budget_exceeded",
+  "ticket.idle",
+  "sla.periodic_update",
+] as const;
 export type SlaTimerKind = (typeof SLA_TIMER_KINDS)[number];
 
 export interface PlannedClock {
@@ -35,7 +48,10 @@ export interface SlaPlan {
   ledger: Ledger;
   clocks: PlannedClock[];
   pauseLedger: PauseEntry[];
+  /** The timer rows to keep: the earliest planned instant (ties included). */
   timers: NewTimer[];
+  /** Every planned instant, earliest first (the ladder ahead, for display and tests). */
+  allTimers: NewTimer[];
 }
 
 /** The data every SLA timer carries; the handler checks it against a fresh plan before acting. */
@@ -48,7 +64,8 @@ export interface SlaTimerData {
   minutes?: number;
 }
 
-const timerKey = (ticketId: string, target: string, level: string | number, due: Date) => `sla:${ticketId}:${target}:${level}:${due.getTime()}`;
+const timerKey = (ticketId: string, target: string, level: string | number, due: Date) =>
+  `sla:${ticketId}:${target}:${level}:${due.getTime()}`;
 
 /** Clocks of the ledger under the policy at `now` (no policy: none), with records applied. */
 function computeWithRecords(ledger: Ledger, policy: LoadedPolicy, now: Date) {
@@ -57,8 +74,14 @@ function computeWithRecords(ledger: Ledger, policy: LoadedPolicy, now: Date) {
   const lastReply = ledger.msg.filter(([k]) => k === "r").at(-1)?.[1] ?? -Infinity;
   if (periodic !== undefined && ledger.upd !== null && ledger.upd > lastReply) {
     // An automatic periodic update restarts that clock as a reply would, without touching the others.
-    const only = { ...policy.core, tier_budgets: {}, targets: { ...policy.core.targets, [ledger.pri]: { periodic_update: periodic } } };
-    const again = computeClocks({ policy: only, ticket: clockTicket(ledger, ledger.upd), now }).clocks.find((c) => c.target === "periodic_update");
+    const only = {
+      ...policy.core,
+      tier_budgets: {},
+      targets: { ...policy.core.targets, [ledger.pri]: { periodic_update: periodic } },
+    };
+    const again = computeClocks({ policy: only, ticket: clockTicket(ledger, ledger.upd), now }).clocks.find(
+      (c) => c.target === "periodic_update",
+    );
     const i = result.clocks.findIndex((c) => c.target === "periodic_update");
     if (again && i >= 0) result.clocks[i] = again;
   }
@@ -119,26 +142,48 @@ function toPlanned(c: SlaClock, state: ClockState, dueAt: Date, breachedAt: Date
  * The plan for one ticket at `now`. Timers: the future ladder warnings and breach of every running
  * clock (core's timersFor) minus those already recorded, plus — when a level has already passed
  * unrecorded (an import, a restart, an edit moving a deadline into the past) — one catch-up timer at
- * that level's instant for the latest such level, which the worker fires at once.
+ * that level's instant for the latest such level, which the worker fires at once. Of these, the
+ * earliest are set as timer rows (`timers`); `allTimers` lists every planned instant.
  */
 export function planSla(ticketId: string, ledgerIn: Ledger, policy: LoadedPolicy | null, now: Date): SlaPlan {
   const ledger = cloneLedger(ledgerIn);
   if (!policy) {
     ledger.rec = {};
-    return { policy: null, ledger, clocks: [], pauseLedger: [], timers: [] };
+    return { policy: null, ledger, clocks: [], pauseLedger: [], timers: [], allTimers: [] };
   }
   const calendar = policy.core.calendar ?? ALWAYS_OPEN;
   const { clocks, pauseLedger, rec } = computeWithRecords(ledger, policy, now);
   ledger.rec = rec;
 
   const timers: NewTimer[] = [];
-  const add = (kind: SlaTimerKind, c: PlannedClock, level: string | number, dueAt: Date, extra: Partial<SlaTimerData> = {}) => {
-    const data: SlaTimerData = { target: c.target, started_at: c.startedAt.toISOString(), due_at: dueAt.toISOString(), ...extra };
+  const add = (
+    kind: SlaTimerKind,
+    c: PlannedClock,
+    level: string | number,
+    dueAt: Date,
+    extra: Partial<SlaTimerData> = {},
+  ) => {
+    const data: SlaTimerData = {
+      target: c.target,
+      started_at: c.startedAt.toISOString(),
+      due_at: dueAt.toISOString(),
+      ...extra,
+    };
     if (c.tier !== null) data.tier = c.tier;
-    timers.push({ ticketId, kind, key: timerKey(ticketId, c.target, level, dueAt), dueAt, data: data as unknown as Record<string, unknown> });
+    timers.push({
+      ticketId,
+      kind,
+      key: timerKey(ticketId, c.target, level, dueAt),
+      dueAt,
+      data: data as unknown as Record<string, unknown>,
+    });
   };
   const breachKind = (c: PlannedClock): SlaTimerKind =>
-    c.target === "tier_budget" ? "tier.budget_exceeded" : c.target === "periodic_update" ? "sla.periodic_update" : "sla.breached";
+    c.target === "tier_budget"
+      ? "tier.budget_exceeded"
+      : c.target === "periodic_update"
+        ? "sla.periodic_update"
+        : "sla.breached";
   const breachExtra = (c: PlannedClock) => (c.target === "tier_budget" ? { minutes: c.targetMinutes } : {});
 
   const asPlanned = clocks.map(({ core, planned }) => ({ ...core, state: planned.state }));
@@ -181,5 +226,9 @@ export function planSla(ticketId: string, ledgerIn: Ledger, policy: LoadedPolicy
     }
   }
   timers.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
-  return { policy, ledger, clocks: clocks.map((c) => c.planned), pauseLedger, timers };
+  // Only the earliest instant becomes a timer row: firing it re-plans and sets the next one, so a
+  // ticket change writes one row instead of every ladder level of every clock.
+  const first = Math.min(...timers.map((x) => x.dueAt.getTime()));
+  const next = timers.filter((x) => x.dueAt.getTime() === first);
+  return { policy, ledger, clocks: clocks.map((c) => c.planned), pauseLedger, timers: next, allTimers: timers };
 }

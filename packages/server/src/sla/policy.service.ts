@@ -12,7 +12,13 @@ import type { PolicyDefinition, SlaConfigCache } from "./sla-config.ts";
 type Executor = Kysely<DB> | Transaction<DB>;
 type PolicyRow = Awaited<ReturnType<typeof findAll>>[number];
 
-const findAll = (db: Executor) => db.selectFrom("sla_policies").selectAll().orderBy("position").orderBy(sql`id`).execute();
+const findAll = (db: Executor) =>
+  db
+    .selectFrom("sla_policies")
+    .selectAll()
+    .orderBy("position")
+    .orderBy(sql`id`)
+    .execute();
 
 function present(r: PolicyRow): SlaPolicyResource {
   const d = r.definition as unknown as PolicyDefinition;
@@ -42,7 +48,11 @@ async function checkPolicy(db: Executor, id: string, position: number, p: Input)
   const errors: FieldError[] = [];
   let calendar: unknown = null;
   if (p.calendar_id) {
-    const row = await db.selectFrom("calendars").select("definition").where("id", "=", p.calendar_id).executeTakeFirst();
+    const row = await db
+      .selectFrom("calendars")
+      .select("definition")
+      .where("id", "=", p.calendar_id)
+      .executeTakeFirst();
     if (!row) errors.push({ path: ["calendar_id"], message: `unknown calendar ${p.calendar_id}` });
     else calendar = row.definition;
   }
@@ -54,7 +64,14 @@ async function checkPolicy(db: Executor, id: string, position: number, p: Input)
     const ids = p.conditions[field] ?? [];
     if (ids.length === 0) continue;
     const known = new Set((await db.selectFrom(table).select("id").where("id", "in", ids).execute()).map((r) => r.id));
-    ids.forEach((v, i) => known.has(v) || errors.push({ path: ["conditions", field, i], message: `unknown ${table === "groups" ? "group" : "category"} ${v}` }));
+    ids.forEach(
+      (v, i) =>
+        known.has(v) ||
+        errors.push({
+          path: ["conditions", field, i],
+          message: `unknown ${table === "groups" ? "group" : "category"} ${v}`,
+        }),
+    );
   }
   // Priorities without targets are allowed (no clocks for them); core wants each key present.
   const targets = Object.fromEntries(PRIORITIES.map((k) => [k, {}]));
@@ -71,8 +88,18 @@ async function checkPolicy(db: Executor, id: string, position: number, p: Input)
     ladder: p.ladder,
     ...(p.customer_request_response ? { customer_request_response: p.customer_request_response } : {}),
   });
-  if (!core.ok) for (const e of core.errors) errors.push({ path: e.path[0] === "calendar" ? ["calendar_id", ...e.path.slice(1)] : e.path, message: e.message });
-  if (errors.length) throw new AppError("validation_failed", `Invalid SLA policy: ${errors.map((e) => e.path.join(".")).join(", ")}`, errors);
+  if (!core.ok)
+    for (const e of core.errors)
+      errors.push({
+        path: e.path[0] === "calendar" ? ["calendar_id", ...e.path.slice(1)] : e.path,
+        message: e.message,
+      });
+  if (errors.length)
+    throw new AppError(
+      "validation_failed",
+      `Invalid SLA policy: ${errors.map((e) => e.path.join(".")).join(", ")}`,
+      errors,
+    );
   const v = core.ok ? core.policy : null;
   return {
     conditions: v!.conditions,
@@ -86,9 +113,15 @@ async function checkPolicy(db: Executor, id: string, position: number, p: Input)
 }
 
 async function assertNameFree(db: Executor, name: string, exceptId?: string) {
-  let q = db.selectFrom("sla_policies").select("id").where(sql<boolean>`lower(name) = ${name.toLowerCase()}`);
+  let q = db
+    .selectFrom("sla_policies")
+    .select("id")
+    .where(sql<boolean>`lower(name) = ${name.toLowerCase()}`);
   if (exceptId) q = q.where("id", "!=", exceptId);
-  if (await q.executeTakeFirst()) throw new AppError("conflict", `A policy named '${name}' exists already`, [{ path: ["name"], message: "already used" }]);
+  if (await q.executeTakeFirst())
+    throw new AppError("conflict", `A policy named '${name}' exists already`, [
+      { path: ["name"], message: "already used" },
+    ]);
 }
 
 export function createPolicyService(deps: { db: Kysely<DB>; cache: SlaConfigCache; recompute: RecomputeService }) {
@@ -124,14 +157,24 @@ export function createPolicyService(deps: { db: Kysely<DB>; cache: SlaConfigCach
       requireRole(actor, "admin");
       const id = await write(async (trx) => {
         await sql`lock table sla_policies in share row exclusive mode`.execute(trx);
-        const { rows } = await sql<{ p: number }>`select coalesce(max(position) + 1, 0)::int as p from sla_policies`.execute(trx);
+        const { rows } = await sql<{
+          p: number;
+        }>`select coalesce(max(position) + 1, 0)::int as p from sla_policies`.execute(trx);
         const position = rows[0]!.p;
         const input = { ...body, enabled: body.enabled ?? true };
         const definition = await checkPolicy(trx, crypto.randomUUID(), position, input);
         await assertNameFree(trx, body.name);
         const row = await trx
           .insertInto("sla_policies")
-          .values({ name: body.name, position, enabled: input.enabled, calendar_id: body.calendar_id, definition: JSON.stringify(definition), created_at: now, updated_at: now })
+          .values({
+            name: body.name,
+            position,
+            enabled: input.enabled,
+            calendar_id: body.calendar_id,
+            definition: JSON.stringify(definition),
+            created_at: now,
+            updated_at: now,
+          })
           .returning("id")
           .executeTakeFirstOrThrow();
         if (input.enabled) await recompute.enqueue(trx, { kind: "all", targetId: row.id }, now);
@@ -143,7 +186,12 @@ export function createPolicyService(deps: { db: Kysely<DB>; cache: SlaConfigCach
     async update(actor: Actor, id: string, patch: SlaPolicyPatch, now: Date) {
       requireRole(actor, "admin");
       await write(async (trx) => {
-        const current = await trx.selectFrom("sla_policies").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+        const current = await trx
+          .selectFrom("sla_policies")
+          .selectAll()
+          .where("id", "=", id)
+          .forUpdate()
+          .executeTakeFirst();
         if (!current) throw notFound("SLA policy");
         const was = present(current);
         const merged: Input = {
@@ -155,14 +203,20 @@ export function createPolicyService(deps: { db: Kysely<DB>; cache: SlaConfigCach
           targets: (patch.targets ?? was.targets) as Input["targets"],
           tier_budgets: patch.tier_budgets ?? was.tier_budgets,
           ladder: patch.ladder ?? was.ladder,
-          customer_request_response: patch.customer_request_response === undefined ? was.customer_request_response : patch.customer_request_response,
+          customer_request_response:
+            patch.customer_request_response === undefined
+              ? was.customer_request_response
+              : patch.customer_request_response,
           idle_minutes: patch.idle_minutes === undefined ? was.idle_minutes : patch.idle_minutes,
         };
         const definition = await checkPolicy(trx, id, current.position, merged);
         if (patch.name !== undefined) await assertNameFree(trx, patch.name, id);
         const clocksChanged =
-          merged.calendar_id !== current.calendar_id || JSON.stringify({ ...definition, customer_request_response: null }) !== JSON.stringify({ ...(current.definition as object), customer_request_response: null });
-        const selectionChanged = merged.enabled !== current.enabled || JSON.stringify(merged.conditions) !== JSON.stringify(was.conditions);
+          merged.calendar_id !== current.calendar_id ||
+          JSON.stringify({ ...definition, customer_request_response: null }) !==
+            JSON.stringify({ ...(current.definition as object), customer_request_response: null });
+        const selectionChanged =
+          merged.enabled !== current.enabled || JSON.stringify(merged.conditions) !== JSON.stringify(was.conditions);
         await trx
           .updateTable("sla_policies")
           .set({
@@ -190,7 +244,12 @@ export function createPolicyService(deps: { db: Kysely<DB>; cache: SlaConfigCach
     async remove(actor: Actor, id: string, now: Date) {
       requireRole(actor, "admin");
       await write(async (trx) => {
-        const current = await trx.selectFrom("sla_policies").select("id").where("id", "=", id).forUpdate().executeTakeFirst();
+        const current = await trx
+          .selectFrom("sla_policies")
+          .select("id")
+          .where("id", "=", id)
+          .forUpdate()
+          .executeTakeFirst();
         if (!current) throw notFound("SLA policy");
         // Tickets keep their history in ticket_sla; the column only names a live policy.
         await trx.updateTable("tickets").set({ sla_policy_id: null }).where("sla_policy_id", "=", id).execute();
@@ -210,7 +269,11 @@ export function createPolicyService(deps: { db: Kysely<DB>; cache: SlaConfigCach
           else if (ids.indexOf(pid) !== i) errors.push({ path: ["ids", i], message: "listed twice" });
         });
         const missing = all.filter((p) => !ids.includes(p.id));
-        if (missing.length) errors.push({ path: ["ids"], message: `must list every policy; missing ${missing.map((p) => p.id).join(", ")}` });
+        if (missing.length)
+          errors.push({
+            path: ["ids"],
+            message: `must list every policy; missing ${missing.map((p) => p.id).join(", ")}`,
+          });
         if (errors.length) throw new AppError("validation_failed", "ids must list every SLA policy once", errors);
         const changed = ids.filter((pid, i) => all.find((p) => p.id === pid)!.position !== i);
         for (const pid of changed) {

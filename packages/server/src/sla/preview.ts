@@ -3,7 +3,13 @@
  * due?" and "how many business minutes between X and Y?", on an inline calendar or a stored one.
  */
 import type { Kysely } from "kysely";
-import { addBusinessMinutes, businessMinutesBetween, explainDue, type Calendar, type Pause } from "@eskala/core/calendar";
+import {
+  addBusinessMinutes,
+  businessMinutesBetween,
+  explainDue,
+  type Calendar,
+  type Pause,
+} from "@eskala/core/calendar";
 import type { PreviewBetweenBody, PreviewDueBody } from "@eskala/contracts";
 import { requireRole, type Actor } from "../auth/actor.ts";
 import type { DB } from "../db/schema.ts";
@@ -16,11 +22,18 @@ export function createPreviewService(deps: { db: Kysely<DB> }) {
   async function calendarOf(body: CalendarChoice): Promise<Calendar> {
     if ((body.calendar === undefined) === (body.calendar_id === undefined)) {
       throw new AppError("validation_failed", "Send exactly one of calendar and calendar_id", [
-        { path: [body.calendar === undefined ? "calendar" : "calendar_id"], message: "exactly one of calendar and calendar_id" },
+        {
+          path: [body.calendar === undefined ? "calendar" : "calendar_id"],
+          message: "exactly one of calendar and calendar_id",
+        },
       ]);
     }
     if (body.calendar !== undefined) return checkCalendar(body.calendar, ["calendar"]);
-    const row = await deps.db.selectFrom("calendars").select("definition").where("id", "=", body.calendar_id!).executeTakeFirst();
+    const row = await deps.db
+      .selectFrom("calendars")
+      .select("definition")
+      .where("id", "=", body.calendar_id!)
+      .executeTakeFirst();
     if (!row) throw AppError.field(["calendar_id"], `unknown calendar ${body.calendar_id}`);
     return row.definition as unknown as Calendar;
   }
@@ -69,7 +82,9 @@ export function createPreviewService(deps: { db: Kysely<DB> }) {
     async between(actor: Actor, body: PreviewBetweenBody) {
       requireRole(actor, "agent");
       const calendar = await calendarOf(body);
-      const minutes = guard("to", () => businessMinutesBetween(calendar, instant(body.from, ["from"]), instant(body.to, ["to"]), pausesOf(body.pauses)));
+      const minutes = guard("to", () =>
+        businessMinutesBetween(calendar, instant(body.from, ["from"]), instant(body.to, ["to"]), pausesOf(body.pauses)),
+      );
       return { business_minutes: Math.round(minutes * 1e6) / 1e6 };
     },
   };

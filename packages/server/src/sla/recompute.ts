@@ -25,36 +25,77 @@ export interface RecomputeFilter {
   policyIds?: string[];
 }
 
-export function createRecomputeService(deps: { db: Kysely<DB>; engine: SlaEngine; cache: SlaConfigCache; clock: Clock; batchSize?: number }) {
+export function createRecomputeService(deps: {
+  db: Kysely<DB>;
+  engine: SlaEngine;
+  cache: SlaConfigCache;
+  clock: Clock;
+  batchSize?: number;
+}) {
   const { db, engine, cache } = deps;
   const batchSize = deps.batchSize ?? 500;
 
   function scope(jobId: string, kind: RecomputeFilter["kind"]) {
-    return kind === "all" ? OPEN : sql`${OPEN} and s.policy_id in (select unnest(j.policy_ids) from sla_recompute_jobs j where j.id = ${jobId})`;
+    return kind === "all"
+      ? OPEN
+      : sql`${OPEN} and s.policy_id in (select unnest(j.policy_ids) from sla_recompute_jobs j where j.id = ${jobId})`;
   }
 
   /** Creates a job in the caller's transaction; with `schedule` the timer worker starts it at once. */
-  async function enqueue(trx: Transaction<DB>, filter: RecomputeFilter, now: Date, opts: { schedule?: boolean } = {}): Promise<string> {
+  async function enqueue(
+    trx: Transaction<DB>,
+    filter: RecomputeFilter,
+    now: Date,
+    opts: { schedule?: boolean } = {},
+  ): Promise<string> {
     const policyIds = filter.kind === "all" ? [] : (filter.policyIds ?? []);
     const job = await slaDb(trx)
       .insertInto("sla_recompute_jobs")
-      .values({ kind: filter.kind, target_id: filter.targetId ?? null, policy_ids: sql`array(select jsonb_array_elements_text(${JSON.stringify(policyIds)}::jsonb)::uuid)` as never, cursor: null, error: null, started_at: null, finished_at: null, created_at: now })
+      .values({
+        kind: filter.kind,
+        target_id: filter.targetId ?? null,
+        policy_ids: sql`array(select jsonb_array_elements_text(${JSON.stringify(policyIds)}::jsonb)::uuid)` as never,
+        cursor: null,
+        error: null,
+        started_at: null,
+        finished_at: null,
+        created_at: now,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from tickets t left join ticket_sla s on s.ticket_id = t.id where ${scope(job.id, filter.kind)}`.execute(trx);
-    await slaDb(trx).updateTable("sla_recompute_jobs").set({ total: rows[0]?.n ?? 0 }).where("id", "=", job.id).execute();
+      select count(*)::int as n from tickets t left join ticket_sla s on s.ticket_id = t.id where ${scope(job.id, filter.kind)}`.execute(
+      trx,
+    );
+    await slaDb(trx)
+      .updateTable("sla_recompute_jobs")
+      .set({ total: rows[0]?.n ?? 0 })
+      .where("id", "=", job.id)
+      .execute();
     if (opts.schedule !== false) await schedule(trx, job.id, 0, now);
     return job.id;
   }
 
   const schedule = (trx: Transaction<DB>, jobId: string, batch: number, now: Date) =>
-    setTimers(trx, [{ ticketId: null, kind: RECOMPUTE_TIMER, key: `sla-recompute:${jobId}:${batch}`, dueAt: now, data: { job_id: jobId, batch } }]);
+    setTimers(trx, [
+      {
+        ticketId: null,
+        kind: RECOMPUTE_TIMER,
+        key: `sla-recompute:${jobId}:${batch}`,
+        dueAt: now,
+        data: { job_id: jobId, batch },
+      },
+    ]);
 
   /** Recomputes the job's next batch; returns whether more remain. */
   async function runBatch(trx: Transaction<DB>, jobId: string, now: Date): Promise<boolean> {
     const jobs = slaDb(trx);
-    const job = await jobs.selectFrom("sla_recompute_jobs").selectAll().where("id", "=", jobId).forUpdate().executeTakeFirst();
+    const job = await jobs
+      .selectFrom("sla_recompute_jobs")
+      .selectAll()
+      .where("id", "=", jobId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!job || job.status === "done" || job.status === "failed") return false;
     const config = await cache.reload(trx);
     const cursor = job.cursor ? sql`and t.id > ${job.cursor}` : sql``;
@@ -95,16 +136,29 @@ export function createRecomputeService(deps: { db: Kysely<DB>; engine: SlaEngine
         /* next batch */
       }
     } catch (err) {
-      await slaDb(db).updateTable("sla_recompute_jobs").set({ status: "failed", error: String(err), finished_at: deps.clock.now() }).where("id", "=", id).execute();
+      await slaDb(db)
+        .updateTable("sla_recompute_jobs")
+        .set({ status: "failed", error: String(err), finished_at: deps.clock.now() })
+        .where("id", "=", id)
+        .execute();
       throw err;
     }
-    const job = await slaDb(db).selectFrom("sla_recompute_jobs").select("done").where("id", "=", id).executeTakeFirstOrThrow();
+    const job = await slaDb(db)
+      .selectFrom("sla_recompute_jobs")
+      .select("done")
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
     return { id, done: job.done };
   }
 
   async function list(actor: Actor) {
     requireRole(actor, "agent");
-    const rows = await slaDb(db).selectFrom("sla_recompute_jobs").selectAll().orderBy("created_at", "desc").limit(50).execute();
+    const rows = await slaDb(db)
+      .selectFrom("sla_recompute_jobs")
+      .selectAll()
+      .orderBy("created_at", "desc")
+      .limit(50)
+      .execute();
     return rows.map((j) => ({
       id: j.id,
       kind: j.kind,

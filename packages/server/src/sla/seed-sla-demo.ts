@@ -29,7 +29,10 @@ export const DEMO_CALENDARS: { name: string; definition: Calendar }[] = [
 
 const targets = (rows: Record<Priority, [number, number, number, number]>): Record<Priority, SlaTargets> =>
   Object.fromEntries(
-    Object.entries(rows).map(([p, [first_response, next_response, periodic_update, resolution]]) => [p, { first_response, next_response, periodic_update, resolution }]),
+    Object.entries(rows).map(([p, [first_response, next_response, periodic_update, resolution]]) => [
+      p,
+      { first_response, next_response, periodic_update, resolution },
+    ]),
   ) as Record<Priority, SlaTargets>;
 
 const common = { tier_budgets: { "1": 120, "2": 480, "3": 1440 }, ladder: [0.5, 0.75], customer_request_response: 60 };
@@ -42,7 +45,12 @@ export const DEMO_POLICIES: { name: string; calendar: string; definition: Policy
       conditions: { segments: ["vip"] },
       pause_on_hold: true,
       // [first response, next response, periodic update while escalated, resolution] in business minutes
-      targets: targets({ urgent: [15, 30, 60, 240], high: [30, 60, 120, 480], medium: [60, 120, 240, 960], low: [120, 240, 480, 1920] }),
+      targets: targets({
+        urgent: [15, 30, 60, 240],
+        high: [30, 60, 120, 480],
+        medium: [60, 120, 240, 960],
+        low: [120, 240, 480, 1920],
+      }),
       ...common,
       idle_minutes: 240,
     },
@@ -53,7 +61,12 @@ export const DEMO_POLICIES: { name: string; calendar: string; definition: Policy
     definition: {
       conditions: {},
       pause_on_hold: false,
-      targets: targets({ urgent: [60, 120, 240, 480], high: [120, 240, 240, 960], medium: [240, 480, 480, 1920], low: [480, 960, 960, 2880] }),
+      targets: targets({
+        urgent: [60, 120, 240, 480],
+        high: [120, 240, 240, 960],
+        medium: [240, 480, 480, 1920],
+        low: [480, 960, 960, 2880],
+      }),
       ...common,
       idle_minutes: null,
     },
@@ -80,13 +93,23 @@ export async function seedSlaDemo(app: Pick<Composition, "database" | "clock">):
         .executeTakeFirstOrThrow();
       ids.set(c.name, row.id);
     }
-    const start = (await sql<{ p: number }>`select coalesce(max(position) + 1, 0)::int as p from sla_policies`.execute(trx)).rows[0]!.p;
+    const start = (
+      await sql<{ p: number }>`select coalesce(max(position) + 1, 0)::int as p from sla_policies`.execute(trx)
+    ).rows[0]!.p;
     for (const [i, p] of DEMO_POLICIES.entries()) {
       const checked = validateSlaPolicy({ id: "demo", name: p.name, position: i, calendar: null, ...p.definition });
       if (!checked.ok) throw new Error(`demo policy ${p.name}: ${JSON.stringify(checked.errors)}`);
       await trx
         .insertInto("sla_policies")
-        .values({ name: p.name, position: start + i, enabled: true, calendar_id: ids.get(p.calendar)!, definition: JSON.stringify(p.definition), created_at: now, updated_at: now })
+        .values({
+          name: p.name,
+          position: start + i,
+          enabled: true,
+          calendar_id: ids.get(p.calendar)!,
+          definition: JSON.stringify(p.definition),
+          created_at: now,
+          updated_at: now,
+        })
         .onConflict((oc) => oc.expression(sql`lower(name)`).doNothing())
         .execute();
     }

@@ -63,7 +63,6 @@ export function createSlaConfigCache(opts: { ttlMs: number | null }) {
   let last: SlaConfig | null = null;
   let loadedAt = 0;
   let generation = 0;
-  let loading: Promise<SlaConfig> | null = null;
 
   async function load(db: Executor): Promise<SlaConfig> {
     const started = generation;
@@ -128,20 +127,14 @@ export function createSlaConfigCache(opts: { ttlMs: number | null }) {
   }
 
   return {
-    /** The configuration, read through the caller's executor (inside a transaction: its connection). */
+    /**
+     * The configuration, read through the caller's executor when stale. Never shared between
+     * callers: a transaction waiting on a load that needs another pool connection could exhaust
+     * the pool (every connection held by a transaction waiting for the load).
+     */
     async get(db: Executor): Promise<SlaConfig> {
       if (current && (opts.ttlMs === null || performance.now() - loadedAt < opts.ttlMs)) return current;
-      if (!loading) {
-        const p = load(db);
-        loading = p;
-        void p.then(
-          () => void (loading === p && (loading = null)),
-          () => void (loading === p && (loading = null)),
-        );
-        return p;
-      }
-      // Another change is loading on its own connection; if that fails, load on ours.
-      return loading.catch(() => load(db));
+      return load(db);
     },
     /** Fresh from the database, bypassing the cache (recompute jobs, after writes). */
     reload: (db: Executor) => {

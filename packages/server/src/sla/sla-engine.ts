@@ -72,11 +72,47 @@ export function choosePolicy(config: SlaConfig, ticket: TicketRow, segment: stri
 
 const tierEnteredAt = (l: Ledger) => new Date(l.tiers.at(-1)?.[1] ?? l.created);
 
-export function createSlaEngine(deps: { db: Kysely<DB>; cache: SlaConfigCache; events: Pick<TicketEventService, "record"> }) {
+/** The ticket fields a plan depends on. */
+const fingerprint = (t: TicketRow) =>
+  [
+    t.status,
+    t.priority,
+    t.tier,
+    t.group_id,
+    t.category_id,
+    t.channel,
+    t.organization_id,
+    t.escalated_at?.getTime(),
+  ].join("|");
+
+/** Events the ledger records (see applyEvent). */
+const movesLedger = (e: TicketChange["events"][number]) =>
+  (e.type === "ticket.updated" && (e.data?.changes as Record<string, unknown> | undefined)?.status !== undefined) ||
+  (e.type === "message.added" && e.data?.kind === "reply") ||
+  e.type === "escalated";
+
+export function createSlaEngine(deps: {
+  db: Kysely<DB>;
+  cache: SlaConfigCache;
+  events: Pick<TicketEventService, "record">;
+}) {
   const { cache } = deps;
+  // Per transaction, the fingerprint each ticket was last planned at: a rule's change re-runs the
+  // hooks (nested) and the outer change's hook then finds nothing new to plan.
+  const planned = new WeakMap<object, Map<string, string>>();
+  const remember = (trx: Transaction<DB>, ticket: TicketRow) => {
+    const map = planned.get(trx) ?? new Map<string, string>();
+    planned.set(trx, map.set(ticket.id, fingerprint(ticket)));
+  };
 
   /** Plans and writes one locked ticket (recompute jobs); rebuilds a missing ledger from the timeline. */
-  async function replan(trx: Transaction<DB>, config: SlaConfig, locked: LockedTicket, now: Date, rebuilt?: Ledger): Promise<SlaPlan> {
+  async function replan(
+    trx: Transaction<DB>,
+    config: SlaConfig,
+    locked: LockedTicket,
+    now: Date,
+    rebuilt?: Ledger,
+  ): Promise<SlaPlan> {
     const { ticket } = locked;
     const ledger = rebuilt ?? locked.ledger ?? ledgerFromTimeline(ticket, await readTimeline(trx, ticket.id), now);
     if (locked.ledger && !rebuilt) reconcile(ledger, ticket, now);
@@ -89,6 +125,7 @@ export function createSlaEngine(deps: { db: Kysely<DB>; cache: SlaConfigCache; e
   async function onChange(trx: Transaction<DB>, change: TicketChange): Promise<TicketRow | void> {
     if (!touchesSla(change)) return;
     const { ticket, now } = change;
+    if (planned.get(trx)?.get(ticket.id) === fingerprint(ticket) && !change.events.some(movesLedger)) return;
     const config = await cache.get(trx);
     const orgId = config.usesSegments ? ticket.organization_id : null;
     let ledger: Ledger;
@@ -115,6 +152,7 @@ export function createSlaEngine(deps: { db: Kysely<DB>; cache: SlaConfigCache; e
     const plan = planSla(ticket.id, ledger, choosePolicy(config, ticket, segment), now);
     const entered = tierEnteredAt(plan.ledger);
     await writePlan(trx, ticket.id, plan, { now, tierEnteredAt: entered });
+    remember(trx, ticket);
     return { ...ticket, sla_policy_id: plan.policy?.core.id ?? null, tier_entered_at: entered };
   }
 
@@ -126,6 +164,8 @@ export function createSlaEngine(deps: { db: Kysely<DB>; cache: SlaConfigCache; e
    */
   async function fire(trx: Transaction<DB>, timer: TimerRow, now: Date): Promise<void> {
     if (!timer.ticket_id) return;
+    // A batch's earlier timer may have been rolled back to its savepoint: plan afresh.
+    planned.delete(trx);
     const [locked] = await lockTickets(trx, sql`t.id = ${timer.ticket_id}`, 1);
     if (!locked?.ledger) return;
     const { ticket } = locked;
@@ -133,7 +173,7 @@ export function createSlaEngine(deps: { db: Kysely<DB>; cache: SlaConfigCache; e
     const policy = choosePolicy(config, ticket, locked.segment);
     const plan = planSla(ticket.id, locked.ledger, policy, now);
     const opts = { now, keepTimerId: timer.id, tierEnteredAt: tierEnteredAt(plan.ledger) };
-    if (!policy || !plan.timers.some((t) => t.key === timer.key)) {
+    if (!policy || !plan.allTimers.some((t) => t.key === timer.key)) {
       await writePlan(trx, ticket.id, plan, opts);
       return;
     }
@@ -154,7 +194,10 @@ export function createSlaEngine(deps: { db: Kysely<DB>; cache: SlaConfigCache; e
         break;
       case "tier.budget_exceeded":
         if (r) r.b = Date.parse(data.due_at);
-        event = { type: "tier.budget_exceeded", data: { target: "tier_budget", tier: data.tier, minutes: data.minutes, ...base } };
+        event = {
+          type: "tier.budget_exceeded",
+          data: { target: "tier_budget", tier: data.tier, minutes: data.minutes, ...base },
+        };
         break;
       default:
         if (r) r.b = Date.parse(data.due_at);
@@ -167,6 +210,7 @@ export function createSlaEngine(deps: { db: Kysely<DB>; cache: SlaConfigCache; e
       event.data.next_due_at = next?.dueAt.toISOString() ?? null;
     }
     await writePlan(trx, ticket.id, after, opts);
+    remember(trx, ticket);
     await deps.events.record(SYSTEM_ACTOR, ticket.id, [{ ...event, at: now, actorKind: "sla_timer" }], now, { trx });
   }
 

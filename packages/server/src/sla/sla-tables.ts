@@ -31,6 +31,8 @@ export interface SlaDB extends DB {
 }
 
 /** The same executor, typed with the SLA tables. */
-export function slaDb<T extends Kysely<DB> | Transaction<DB>>(db: T): T extends Transaction<DB> ? Transaction<SlaDB> : Kysely<SlaDB> {
+export function slaDb<T extends Kysely<DB> | Transaction<DB>>(
+  db: T,
+): T extends Transaction<DB> ? Transaction<SlaDB> : Kysely<SlaDB> {
   return db as never;
 }

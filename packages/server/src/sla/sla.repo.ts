@@ -78,7 +78,11 @@ export interface LockedTicket {
   segment: string | null;
 }
 
-export async function lockTickets(trx: Transaction<DB>, where: ReturnType<typeof sql>, limit: number): Promise<LockedTicket[]> {
+export async function lockTickets(
+  trx: Transaction<DB>,
+  where: ReturnType<typeof sql>,
+  limit: number,
+): Promise<LockedTicket[]> {
   const { rows } = await sql<TicketRow & { sla_ledger: Ledger | null; sla_segment: string | null }>`
     select t.*, s.ledger as sla_ledger, (select o.segment from organizations o where o.id = t.organization_id) as sla_segment
     from tickets t left join ticket_sla s on s.ticket_id = t.id
@@ -103,11 +107,18 @@ export interface WriteOptions {
 
 /**
  * Writes a plan in one statement: the ledger, the clock rows (targets no longer planned removed),
- * the timers (unplanned ones deleted unless a worker holds them, new ones inserted; a timer's key
- * carries its instant, so an unchanged plan writes nothing), the ticket's policy and tier entry,
- * and a NOTIFY only when a timer is due before the worker would look again anyway.
+ * the timers, the ticket's policy and tier entry, and a NOTIFY only when a timer is due before the
+ * worker would look again anyway. Timers: new ones inserted (a key carries its instant, so an
+ * unchanged plan writes nothing); unplanned future ones deleted unless a worker holds them. Timers
+ * already due are left to the worker, which may be firing one in this very transaction (a rule
+ * reacting to a breach): their handler finds them stale and does nothing.
  */
-export async function writePlan(trx: Transaction<DB>, ticketId: string, plan: SlaPlan, opts: WriteOptions): Promise<void> {
+export async function writePlan(
+  trx: Transaction<DB>,
+  ticketId: string,
+  plan: SlaPlan,
+  opts: WriteOptions,
+): Promise<void> {
   const policyId = plan.policy?.core.id ?? null;
   const clocks = plan.clocks.map((c) => ({
     target: c.target,
@@ -120,7 +131,12 @@ export async function writePlan(trx: Transaction<DB>, ticketId: string, plan: Sl
     paused_minutes: c.pausedMinutes,
     data: { target_minutes: c.targetMinutes, ...(c.tier !== null ? { tier: c.tier } : {}) },
   }));
-  const timers = plan.timers.map((t) => ({ kind: t.kind, key: t.key, due_at: t.dueAt.toISOString(), data: t.data ?? {} }));
+  const timers = plan.timers.map((t) => ({
+    kind: t.kind,
+    key: t.key,
+    due_at: t.dueAt.toISOString(),
+    data: t.data ?? {},
+  }));
   const soonest = plan.timers[0]?.dueAt;
   const notify =
     soonest && soonest.getTime() < opts.now.getTime() + NOTIFY_HORIZON_MS
@@ -150,7 +166,7 @@ export async function writePlan(trx: Transaction<DB>, ticketId: string, plan: Sl
     td as (
       delete from timers where id in (
         select id from timers where ticket_id = ${ticketId} and fired_at is null and kind in (${KINDS_SQL})
-          and key not in (select key from y) and id <> ${opts.keepTimerId ?? -1}
+          and key not in (select key from y) and id <> ${opts.keepTimerId ?? -1} and due_at > ${opts.now}
         for update skip locked)
     ),
     ti as (

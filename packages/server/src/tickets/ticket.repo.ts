@@ -1,5 +1,5 @@
 import { sql, type SelectQueryBuilder } from "kysely";
-import type { DB, TicketRow } from "../db/schema.ts";
+import type { TicketRow } from "../db/schema.ts";
 import type { Executor } from "./ticket-events.ts";
 
 /** A ticket with the names the API shows beside its ids. */

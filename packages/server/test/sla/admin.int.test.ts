@@ -8,21 +8,48 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const count = async (table: "calendars" | "sla_policies") => Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+const count = async (table: "calendars" | "sla_policies") =>
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const paths = (res: { body: any }) => (res.body.errors ?? []).map((e: { path: unknown }) => e.path);
 
 describe("calendars", () => {
   it("are created, read by staff, changed and deleted by admins", async () => {
-    const created = await t.inject("POST", "/api/v1/calendars", { body: { name: "Jam Kerja", definition: { ...JAKARTA, holiday_sets: ["id-national-2026"], holidays: ["2026-12-31"] } } });
+    const created = await t.inject("POST", "/api/v1/calendars", {
+      body: {
+        name: "Jam Kerja",
+        definition: { ...JAKARTA, holiday_sets: ["id-national-2026"], holidays: ["2026-12-31"] },
+      },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: "Jam Kerja", version: 0, policy_ids: [], definition: { timezone: "Asia/Jakarta", holidays: ["2026-12-31"] } });
+    expect(created.body).toMatchObject({
+      name: "Jam Kerja",
+      version: 0,
+      policy_ids: [],
+      definition: { timezone: "Asia/Jakarta", holidays: ["2026-12-31"] },
+    });
     const id = created.body.id;
     const list = await t.inject("GET", "/api/v1/calendars", { token: t.people.agent1.token });
     expect(list.status).toBe(200);
     expect(list.body.items.map((c: { id: string }) => c.id)).toContain(id);
-    const patched = await t.inject("PATCH", `/api/v1/calendars/${id}`, { body: { name: "Jam Kerja WIB", definition: { ...JAKARTA, sat: undefined, weekly: { ...JAKARTA.weekly, sat: [["08:00", "12:00"]] } } } });
+    const patched = await t.inject("PATCH", `/api/v1/calendars/${id}`, {
+      body: {
+        name: "Jam Kerja WIB",
+        definition: { ...JAKARTA, sat: undefined, weekly: { ...JAKARTA.weekly, sat: [["08:00", "12:00"]] } },
+      },
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ name: "Jam Kerja WIB", version: 1, definition: { weekly: { sat: [["08:00", "12:00"]] } } });
+    expect(patched.body).toMatchObject({
+      name: "Jam Kerja WIB",
+      version: 1,
+      definition: { weekly: { sat: [["08:00", "12:00"]] } },
+    });
     expect((await t.inject("GET", `/api/v1/calendars/${id}`)).body.name).toBe("Jam Kerja WIB");
     expect((await t.inject("DELETE", `/api/v1/calendars/${id}`)).status).toBe(204);
     expect((await t.inject("GET", `/api/v1/calendars/${id}`)).status).toBe(404);
@@ -30,11 +57,35 @@ describe("calendars", () => {
 
   const bad: [string, unknown, (string | number)[]][] = [
     ["an unknown zone", { ...JAKARTA, timezone: "Mars/Olympus" }, ["definition", "timezone"]],
-    ["overlapping intervals", { timezone: "UTC", weekly: { mon: [["08:00", "12:00"], ["11:30", "14:00"]] } }, ["definition", "weekly", "mon", 1]],
-    ["an overnight spill over the next day's opening", { timezone: "UTC", weekly: { mon: [["22:00", "09:00"]], tue: [["08:00", "12:00"]] } }, ["definition", "weekly", "tue", 0]],
+    [
+      "overlapping intervals",
+      {
+        timezone: "UTC",
+        weekly: {
+          mon: [
+            ["08:00", "12:00"],
+            ["11:30", "14:00"],
+          ],
+        },
+      },
+      ["definition", "weekly", "mon", 1],
+    ],
+    [
+      "an overnight spill over the next day's opening",
+      { timezone: "UTC", weekly: { mon: [["22:00", "09:00"]], tue: [["08:00", "12:00"]] } },
+      ["definition", "weekly", "tue", 0],
+    ],
     ["a malformed date", { ...JAKARTA, holidays: ["2026-13-01"] }, ["definition", "holidays", 0]],
-    ["a malformed time", { timezone: "UTC", weekly: { mon: [["08:00", "25:00"]] } }, ["definition", "weekly", "mon", 0, 1]],
-    ["an unknown weekday", { timezone: "UTC", weekly: { monday: [["08:00", "12:00"]] } }, ["definition", "weekly", "monday"]],
+    [
+      "a malformed time",
+      { timezone: "UTC", weekly: { mon: [["08:00", "25:00"]] } },
+      ["definition", "weekly", "mon", 0, 1],
+    ],
+    [
+      "an unknown weekday",
+      { timezone: "UTC", weekly: { monday: [["08:00", "12:00"]] } },
+      ["definition", "weekly", "monday"],
+    ],
     ["an unknown holiday set", { ...JAKARTA, holiday_sets: ["id-national-1999"] }, ["definition", "holiday_sets", 0]],
     ["no opening hours", { timezone: "UTC", weekly: {} }, ["definition", "weekly"]],
     ["an unknown field", { ...JAKARTA, colour: "red" }, ["definition", "colour"]],
@@ -50,10 +101,15 @@ describe("calendars", () => {
 
   it("an invalid edit changes nothing", async () => {
     const cal = await createCalendar(t);
-    const res = await t.inject("PATCH", `/api/v1/calendars/${cal.id}`, { body: { definition: { ...JAKARTA, timezone: "Nowhere/City" } } });
+    const res = await t.inject("PATCH", `/api/v1/calendars/${cal.id}`, {
+      body: { definition: { ...JAKARTA, timezone: "Nowhere/City" } },
+    });
     expect(res.status).toBe(422);
     expect(paths(res)).toContainEqual(["definition", "timezone"]);
-    expect((await t.inject("GET", `/api/v1/calendars/${cal.id}`)).body).toMatchObject({ version: 0, definition: { timezone: "Asia/Jakarta" } });
+    expect((await t.inject("GET", `/api/v1/calendars/${cal.id}`)).body).toMatchObject({
+      version: 0,
+      definition: { timezone: "Asia/Jakarta" },
+    });
   });
 
   it("a name is used once", async () => {
@@ -78,7 +134,9 @@ describe("calendars", () => {
     const national = res.body.items.find((s: { id: string }) => s.id === "id-national-2026");
     expect(national).toMatchObject({ name: { id: expect.any(String), en: expect.any(String) } });
     expect(national.dates).toContain("2026-08-17");
-    expect(res.body.items.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining(["id-cuti-bersama-2026", "id-national-2027", "id-cuti-bersama-2027"]));
+    expect(res.body.items.map((s: { id: string }) => s.id)).toEqual(
+      expect.arrayContaining(["id-cuti-bersama-2026", "id-national-2027", "id-cuti-bersama-2027"]),
+    );
   });
 
   it("imports holidays from an .ics file", async () => {
@@ -109,23 +167,41 @@ describe("calendars", () => {
     const res = await t.inject("POST", "/api/v1/calendars/import-ics", { body: { ics, year: 2026 } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ holidays: ["2026-03-20", "2026-03-21", "2026-03-22", "2026-08-17", "2026-12-25"] });
-    const malformed = await t.inject("POST", "/api/v1/calendars/import-ics", { body: { ics: "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:2026XX01\r\nEND:VEVENT\r\nEND:VCALENDAR" } });
+    const malformed = await t.inject("POST", "/api/v1/calendars/import-ics", {
+      body: { ics: "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:2026XX01\r\nEND:VEVENT\r\nEND:VCALENDAR" },
+    });
     expect(malformed.status).toBe(422);
     expect(paths(malformed)).toContainEqual(["ics"]);
-    expect((await t.inject("POST", "/api/v1/calendars/import-ics", { body: { ics: "not a calendar" } })).status).toBe(422);
-    expect((await t.inject("POST", "/api/v1/calendars/import-ics", { token: t.people.agent1.token, body: { ics } })).status).toBe(403);
+    expect((await t.inject("POST", "/api/v1/calendars/import-ics", { body: { ics: "not a calendar" } })).status).toBe(
+      422,
+    );
+    expect(
+      (await t.inject("POST", "/api/v1/calendars/import-ics", { token: t.people.agent1.token, body: { ics } })).status,
+    ).toBe(403);
   });
 });
 
 describe("SLA policies", () => {
   it("are created last, ordered, changed, deleted; the first match by position decides", async () => {
     const cal = await createCalendar(t);
-    const high = await createPolicy(t, { name: "High first", calendar_id: cal.id, conditions: { priorities: ["high", "urgent"] }, idle_minutes: 30, customer_request_response: 60 });
+    const high = await createPolicy(t, {
+      name: "High first",
+      calendar_id: cal.id,
+      conditions: { priorities: ["high", "urgent"] },
+      idle_minutes: 30,
+      customer_request_response: 60,
+    });
     const all = await createPolicy(t, { name: "Everyone" });
     const listed = (await t.inject("GET", "/api/v1/sla-policies", { token: t.people.agent1.token })).body.items;
     const mine = listed.filter((p: { id: string }) => [high.id, all.id].includes(p.id));
     expect(mine.map((p: { name: string }) => p.name)).toEqual(["High first", "Everyone"]);
-    expect(mine[0]).toMatchObject({ calendar_id: cal.id, idle_minutes: 30, customer_request_response: 60, ladder: [0.5, 0.75], enabled: true });
+    expect(mine[0]).toMatchObject({
+      calendar_id: cal.id,
+      idle_minutes: 30,
+      customer_request_response: 60,
+      ladder: [0.5, 0.75],
+      enabled: true,
+    });
     expect(mine[0].targets.low).toEqual({});
 
     const urgent = await t.createTicket({ priority: "urgent" });
@@ -138,7 +214,9 @@ describe("SLA policies", () => {
     const res = await t.inject("POST", "/api/v1/sla-policies/reorder", { body: { ids: reordered } });
     expect(res.status).toBe(200);
     expect(res.body.items.map((p: { id: string }) => p.id)).toEqual(reordered);
-    expect(res.body.items.map((p: { position: number }) => p.position)).toEqual(reordered.map((_: string, i: number) => i));
+    expect(res.body.items.map((p: { position: number }) => p.position)).toEqual(
+      reordered.map((_: string, i: number) => i),
+    );
     const urgent2 = await t.createTicket({ priority: "urgent" });
     expect((await t.inject("GET", `/api/v1/tickets/${urgent2.id}`)).body.sla.policy.name).toBe("Everyone");
 
@@ -153,7 +231,15 @@ describe("SLA policies", () => {
     expect((await t.inject("GET", `/api/v1/tickets/${low.id}`)).status).toBe(200);
   });
 
-  const base = { name: "Bad policy", calendar_id: null, conditions: {}, pause_on_hold: false, targets: { medium: { first_response: 60 } }, tier_budgets: {}, ladder: [0.5] };
+  const base = {
+    name: "Bad policy",
+    calendar_id: null,
+    conditions: {},
+    pause_on_hold: false,
+    targets: { medium: { first_response: 60 } },
+    tier_budgets: {},
+    ladder: [0.5],
+  };
   const bad: [string, Record<string, unknown>, (string | number)[]][] = [
     ["an unknown calendar", { calendar_id: "7d9f4a8e-0000-4000-8000-000000000000" }, ["calendar_id"]],
     ["an unknown priority", { targets: { critical: { first_response: 5 } } }, ["targets", "critical"]],
@@ -163,7 +249,11 @@ describe("SLA policies", () => {
     ["a ladder step of 1", { ladder: [1] }, ["ladder", 0]],
     ["a tier budget key that is no tier", { tier_budgets: { one: 120 } }, ["tier_budgets", "one"]],
     ["an unknown condition value", { conditions: { channels: ["fax"] } }, ["conditions", "channels", 0]],
-    ["an unknown group", { conditions: { group_ids: ["7d9f4a8e-0000-4000-8000-000000000000"] } }, ["conditions", "group_ids", 0]],
+    [
+      "an unknown group",
+      { conditions: { group_ids: ["7d9f4a8e-0000-4000-8000-000000000000"] } },
+      ["conditions", "group_ids", 0],
+    ],
     ["an unknown field", { colour: "red" }, ["colour"]],
     ["a blank name", { name: "  " }, ["name"]],
   ];
@@ -190,15 +280,29 @@ describe("authorization", () => {
     const before = [await count("calendars"), await count("sla_policies")];
     for (const who of [t.people.customer, t.people.agent1, t.people.supervisor]) {
       const token = who.token;
-      expect((await t.inject("POST", "/api/v1/calendars", { token, body: { name: "X", definition: JAKARTA } })).status).toBe(403);
+      expect(
+        (await t.inject("POST", "/api/v1/calendars", { token, body: { name: "X", definition: JAKARTA } })).status,
+      ).toBe(403);
       expect((await t.inject("PATCH", `/api/v1/calendars/${cal.id}`, { token, body: { name: "Y" } })).status).toBe(403);
       expect((await t.inject("DELETE", `/api/v1/calendars/${cal.id}`, { token })).status).toBe(403);
-      expect((await t.inject("POST", "/api/v1/sla-policies", { token, body: { name: "X", calendar_id: null, targets: {} } })).status).toBe(403);
-      expect((await t.inject("PATCH", `/api/v1/sla-policies/${policy.id}`, { token, body: { name: "Y" } })).status).toBe(403);
+      expect(
+        (await t.inject("POST", "/api/v1/sla-policies", { token, body: { name: "X", calendar_id: null, targets: {} } }))
+          .status,
+      ).toBe(403);
+      expect(
+        (await t.inject("PATCH", `/api/v1/sla-policies/${policy.id}`, { token, body: { name: "Y" } })).status,
+      ).toBe(403);
       expect((await t.inject("DELETE", `/api/v1/sla-policies/${policy.id}`, { token })).status).toBe(403);
-      expect((await t.inject("POST", "/api/v1/sla-policies/reorder", { token, body: { ids: [policy.id] } })).status).toBe(403);
+      expect(
+        (await t.inject("POST", "/api/v1/sla-policies/reorder", { token, body: { ids: [policy.id] } })).status,
+      ).toBe(403);
     }
-    for (const path of ["/api/v1/calendars", "/api/v1/sla-policies", "/api/v1/holiday-sets", "/api/v1/sla/recompute-jobs"]) {
+    for (const path of [
+      "/api/v1/calendars",
+      "/api/v1/sla-policies",
+      "/api/v1/holiday-sets",
+      "/api/v1/sla/recompute-jobs",
+    ]) {
       expect((await t.inject("GET", path, { token: t.people.customer.token })).status).toBe(403);
       expect((await t.inject("GET", path, { token: t.people.agent1.token })).status).toBe(200);
       expect((await t.inject("GET", path, { token: null })).status).toBe(401);

@@ -45,29 +45,71 @@ afterAll(async () => {
 
 describe("the demo SLA configuration", () => {
   it("has the Jakarta calendar, a 24/7 calendar, and the VIP and Standar policies", async () => {
-    const calendars = await app.database.db.selectFrom("calendars").select(["name", "definition"]).orderBy("name").execute();
+    const calendars = await app.database.db
+      .selectFrom("calendars")
+      .select(["name", "definition"])
+      .orderBy("name")
+      .execute();
     expect(calendars.map((c) => c.name)).toEqual(["24/7", "Jam Kerja Jakarta"]);
-    expect(calendars[1]!.definition).toMatchObject({ timezone: "Asia/Jakarta", holiday_sets: expect.arrayContaining(["id-national-2026", "id-cuti-bersama-2027"]) });
-    const policies = await app.database.db.selectFrom("sla_policies").select(["name", "position", "definition"]).orderBy("position").execute();
+    expect(calendars[1]!.definition).toMatchObject({
+      timezone: "Asia/Jakarta",
+      holiday_sets: expect.arrayContaining(["id-national-2026", "id-cuti-bersama-2027"]),
+    });
+    const policies = await app.database.db
+      .selectFrom("sla_policies")
+      .select(["name", "position", "definition"])
+      .orderBy("position")
+      .execute();
     expect(policies.map((p) => p.name)).toEqual(["VIP", "Standar"]);
-    expect(policies[0]!.definition).toMatchObject({ conditions: { segments: ["vip"] }, tier_budgets: { "1": 120, "2": 480, "3": 1440 }, ladder: [0.5, 0.75], customer_request_response: 60 });
+    expect(policies[0]!.definition).toMatchObject({
+      conditions: { segments: ["vip"] },
+      tier_budgets: { "1": 120, "2": 480, "3": 1440 },
+      ladder: [0.5, 0.75],
+      customer_request_response: 60,
+    });
   });
 
   it("gives every open demo ticket its clocks, and fires the overdue timers at start once each", async () => {
     const db = app.database.db;
-    const open = await db.selectFrom("tickets").select("id").where("status", "in", ["new", "open", "pending", "on_hold"]).execute();
+    const open = await db
+      .selectFrom("tickets")
+      .select("id")
+      .where("status", "in", ["new", "open", "pending", "on_hold"])
+      .execute();
     expect(open.length).toBeGreaterThan(10);
-    const withClocks = await db.selectFrom("ticket_clocks").select("ticket_id").distinct().where("ticket_id", "in", open.map((o) => o.id)).execute();
+    const withClocks = await db
+      .selectFrom("ticket_clocks")
+      .select("ticket_id")
+      .distinct()
+      .where(
+        "ticket_id",
+        "in",
+        open.map((o) => o.id),
+      )
+      .execute();
     expect(withClocks.length).toBe(open.length);
-    const overdue = await db.selectFrom("timers").select((eb) => eb.fn.countAll<number>().as("n")).where("fired_at", "is", null).where("due_at", "<=", clock.now()).executeTakeFirstOrThrow();
+    const overdue = await db
+      .selectFrom("timers")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("fired_at", "is", null)
+      .where("due_at", "<=", clock.now())
+      .executeTakeFirstOrThrow();
     expect(Number(overdue.n)).toBeGreaterThan(0);
 
     const errors: unknown[] = [];
-    const worker = createTimerWorker({ database: app.database, clock, handlers: app.timerHandlers }, { onError: (_t, err) => errors.push(err) });
+    const worker = createTimerWorker(
+      { database: app.database, clock, handlers: app.timerHandlers },
+      { onError: (_t, err) => errors.push(err) },
+    );
     let rounds = 0;
     while ((await worker.fireDue()) > 0) if (++rounds > 200) throw new Error("the timers do not settle");
     expect(errors).toEqual([]);
-    const left = await db.selectFrom("timers").select((eb) => eb.fn.countAll<number>().as("n")).where("fired_at", "is", null).where("due_at", "<=", clock.now()).executeTakeFirstOrThrow();
+    const left = await db
+      .selectFrom("timers")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("fired_at", "is", null)
+      .where("due_at", "<=", clock.now())
+      .executeTakeFirstOrThrow();
     expect(Number(left.n)).toBe(0);
 
     // Each clock run breaches at most once.
@@ -75,7 +117,11 @@ describe("the demo SLA configuration", () => {
       select count(*)::int as n from ticket_events where type in ('sla.breached', 'tier.budget_exceeded')
       group by ticket_id, type, data->>'target', data->>'started_at', data->>'tier' having count(*) > 1`.execute(db);
     expect(rows).toEqual([]);
-    const breaches = await db.selectFrom("ticket_events").select((eb) => eb.fn.countAll<number>().as("n")).where("type", "=", "sla.breached").executeTakeFirstOrThrow();
+    const breaches = await db
+      .selectFrom("ticket_events")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("type", "=", "sla.breached")
+      .executeTakeFirstOrThrow();
     expect(Number(breaches.n)).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,29 @@
+import { Navigate, Route, Routes } from "react-router";
+import { AgentsPage } from "./AgentsPage.tsx";
+import { CalendarsPage } from "./calendars/CalendarsPage.tsx";
+import { CategoriesPage } from "./CategoriesPage.tsx";
+import { GroupsPage } from "./GroupsPage.tsx";
+import { RulesPage } from "./rules/RulesPage.tsx";
+import { SlaPoliciesPage } from "./sla/SlaPoliciesPage.tsx";
+import { TiersPage } from "./TiersPage.tsx";
+import { TokensPage } from "./TokensPage.tsx";
+import { WebhooksPage } from "./WebhooksPage.tsx";
+
+/** /app/admin/*: loaded on demand (React.lazy) so the console's first load stays small. */
+export function AdminRoutes() {
+  return (
+    <Routes>
+      <Route index element={<Navigate to="tiers" replace />} />
+      <Route path="tiers" element={<TiersPage />} />
+      <Route path="groups" element={<GroupsPage />} />
+      <Route path="agents" element={<AgentsPage />} />
+      <Route path="categories" element={<CategoriesPage />} />
+      <Route path="calendars/*" element={<CalendarsPage />} />
+      <Route path="sla" element={<SlaPoliciesPage />} />
+      <Route path="rules" element={<RulesPage />} />
+      <Route path="webhooks" element={<WebhooksPage />} />
+      <Route path="tokens" element={<TokensPage />} />
+      <Route path="*" element={<Navigate to="tiers" replace />} />
+    </Routes>
+  );
+}

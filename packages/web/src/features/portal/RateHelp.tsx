@@ -1,0 +1,71 @@
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { ApiError, api } from "../../lib/api.ts";
+import type { Items, Satisfaction, Ticket } from "../../lib/types.ts";
+import { Field, FieldSet } from "../../ui/Field.tsx";
+import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
+import { Notice } from "../../ui/Notice.tsx";
+
+/** 1-5 and a comment, offered once the ticket is solved. */
+export function RateHelp({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation();
+  const [rating, setRating] = useState(0);
+  const [comment, setComment] = useState("");
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const existing = useQuery({
+    queryKey: ["ticket", ticket.id, "satisfaction"],
+    queryFn: () => api.get<Items<Satisfaction>>(`/tickets/${ticket.id}/satisfaction`),
+    retry: false,
+  });
+  const rated = existing.data?.items.find((s) => s.rated_at);
+  const rate = useMutation({
+    mutationFn: (body: { rating: number; comment?: string }) => api.post(`/tickets/${ticket.id}/satisfaction`, body),
+  });
+  const fieldError = useFieldErrors(rate.error, clientErrors);
+  const alreadyRated = rate.error instanceof ApiError && rate.error.status === 409;
+
+  if (rate.isSuccess || alreadyRated || rated) {
+    return (
+      <Notice kind="success" live>
+        {t("portal.rate_thanks")}
+        {rated?.rating ? ` ${t("portal.rate_n", { n: rated.rating })}` : ""}
+      </Notice>
+    );
+  }
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (rating < 1) {
+      setClientErrors({ rating: t("portal.rate_required") });
+      return;
+    }
+    setClientErrors({});
+    rate.mutate({ rating, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+  };
+  return (
+    <section className="card" aria-labelledby="rate-title">
+      <h2 id="rate-title">{t("portal.rate_title")}</h2>
+      <form onSubmit={submit} noValidate className="stack">
+        <FieldSet legend={t("portal.rate_legend")} error={fieldError("rating")} className="rating">
+          {[1, 2, 3, 4, 5].map((n) => (
+            <label key={n} className={n <= rating ? "on" : ""}>
+              <input type="radio" name="rating" value={n} checked={rating === n} onChange={() => setRating(n)} />
+              <span aria-hidden="true">★</span>
+              <span className="sr-only">{t("portal.rate_n", { n })}</span>
+            </label>
+          ))}
+          <span className="muted small">{rating > 0 ? t(`portal.rate_word.${rating}`) : ""}</span>
+        </FieldSet>
+        <Field label={t("portal.rate_comment")} error={fieldError("comment")}>
+          {(p) => (
+            <textarea {...p} rows={3} value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} />
+          )}
+        </Field>
+        <FormError error={rate.error} shownPaths={["rating", "comment"]} />
+        <button type="submit" className="button primary" disabled={rate.isPending}>
+          {t("portal.rate_submit")}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { RESOLUTION_CODES } from "@eskala/core";
+import { Field } from "../../ui/Field.tsx";
+import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
+import type { Ticket, TicketStatus } from "../../lib/types.ts";
+import { useStaff } from "../console/reference.ts";
+import { MentionTextarea } from "./MentionTextarea.tsx";
+import { useAddMessage } from "./ticket-api.ts";
+
+const STATUS_WITH_REPLY: TicketStatus[] = ["open", "pending", "on_hold", "solved"];
+
+/** Reply to the customer or leave an internal note (with @mentions), optionally setting the status. */
+export function Composer({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation();
+  const staff = useStaff();
+  const add = useAddMessage(ticket.id);
+  const [kind, setKind] = useState<"reply" | "note">("reply");
+  const [body, setBody] = useState("");
+  const [status, setStatus] = useState<TicketStatus | "">("");
+  const [resolution, setResolution] = useState("");
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const fieldError = useFieldErrors(add.error, clientErrors);
+  const [sent, setSent] = useState(false);
+
+  if (ticket.status === "closed") return <p className="muted">{t("composer.closed")}</p>;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!body.trim()) errs.body = t("errors.field.required");
+    if (status === "solved" && !resolution) errs.resolution_code = t("composer.resolution_required");
+    setClientErrors(errs);
+    setSent(false);
+    if (Object.keys(errs).length) return;
+    add.mutate(
+      {
+        body: body.trim(),
+        kind,
+        ...(status && status !== ticket.status ? { status } : {}),
+        ...(status === "solved" ? { resolution_code: resolution } : {}),
+      },
+      {
+        onSuccess: () => {
+          setBody("");
+          setStatus("");
+          setResolution("");
+          setSent(true);
+        },
+      },
+    );
+  };
+
+  return (
+    <form className={`composer composer-${kind}`} onSubmit={submit} noValidate aria-label={t("composer.title")}>
+      <div role="radiogroup" aria-label={t("composer.kind")} className="segmented">
+        {(["reply", "note"] as const).map((k) => (
+          <label key={k} className={kind === k ? "active" : ""}>
+            <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+            {t(`composer.${k}`)}
+          </label>
+        ))}
+      </div>
+      <Field label={kind === "reply" ? t("composer.reply_label") : t("composer.note_label")} error={fieldError("body")}>
+        {(p) => (
+          <MentionTextarea
+            {...p}
+            value={body}
+            onChange={setBody}
+            staff={staff.data ?? []}
+            placeholder={kind === "note" ? t("composer.note_placeholder") : t("composer.reply_placeholder")}
+          />
+        )}
+      </Field>
+      <div className="composer-actions">
+        {kind === "reply" && (
+          <Field label={t("composer.set_status")} className="inline-field">
+            {(p) => (
+              <select {...p} value={status} onChange={(e) => setStatus(e.target.value as TicketStatus | "")}>
+                <option value="">{t("composer.keep_status", { status: t(`status.${ticket.status}`) })}</option>
+                {STATUS_WITH_REPLY.filter((s) => s !== ticket.status).map((s) => (
+                  <option key={s} value={s}>
+                    {t(`status.${s}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+        {kind === "reply" && status === "solved" && (
+          <Field
+            label={t("ticket.resolution_code")}
+            error={fieldError("resolution_code")}
+            required
+            className="inline-field"
+          >
+            {(p) => (
+              <select {...p} value={resolution} onChange={(e) => setResolution(e.target.value)}>
+                <option value="">{t("common.choose")}</option>
+                {RESOLUTION_CODES.map((c) => (
+                  <option key={c} value={c}>
+                    {t(`resolution.${c}`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+        <button type="submit" className="button primary" disabled={add.isPending}>
+          {kind === "reply" ? t("composer.send_reply") : t("composer.add_note")}
+        </button>
+      </div>
+      <FormError error={add.error} shownPaths={["body", "resolution_code", "status"]} />
+      {sent && (
+        <p role="status" className="sr-only">
+          {t("composer.sent")}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,59 @@
+import { useTranslation } from "react-i18next";
+import { formatDateTime } from "../../lib/time.ts";
+import type { Message, Ticket } from "../../lib/types.ts";
+import { Icon } from "../../ui/Icon.tsx";
+
+/** The conversation: the request first, then replies; internal notes set apart and labelled. */
+export function Thread({
+  ticket,
+  messages,
+  showNotes = true,
+}: {
+  ticket: Ticket;
+  messages: Message[];
+  showNotes?: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  return (
+    <ol className="thread" aria-label={t("ticket.conversation")}>
+      <li className="message message-customer">
+        <div className="message-meta">
+          <strong>{ticket.requester.name}</strong>
+          <span className="muted">{formatDateTime(ticket.created_at, i18n.language)}</span>
+        </div>
+        <p className="message-body">{ticket.description}</p>
+      </li>
+      {messages
+        .filter((m) => showNotes || m.kind !== "note")
+        .map((m) => {
+          const isNote = m.kind === "note";
+          const isCustomer = m.author?.role === "customer";
+          return (
+            <li
+              key={m.id}
+              className={`message ${isNote ? "message-note" : isCustomer ? "message-customer" : "message-agent"}`}
+            >
+              <div className="message-meta">
+                {isNote && <span className="note-label">{t("ticket.internal_note")}</span>}
+                <strong>{m.author?.name ?? t("common.system")}</strong>
+                {!isNote && !isCustomer && m.author && (
+                  <span className="muted small">{t(`role.${m.author.role}`, { defaultValue: m.author.role })}</span>
+                )}
+                <span className="muted">{formatDateTime(m.created_at, i18n.language)}</span>
+              </div>
+              <p className="message-body">{m.body}</p>
+              {m.attachments.length > 0 && (
+                <ul className="attachments" aria-label={t("ticket.attachments")}>
+                  {m.attachments.map((a) => (
+                    <li key={a.id}>
+                      <Icon name="clip" size={14} /> {a.filename}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          );
+        })}
+    </ol>
+  );
+}
