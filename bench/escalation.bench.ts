@@ -20,7 +20,7 @@ import { ADMIN_TOKEN, cli, emit, freshPostgres, percentile, startServer } from "
 
 const BACKLOGS = (process.env.BENCH_BACKLOGS ?? "10000,100000,1000000").split(",").map(Number);
 const STEADY = Number(process.env.BENCH_STEADY ?? 6000); // 30 s at 200/s
-const RATE = 200;
+const RATE = Number(process.env.BENCH_RATE ?? 200);
 const BURST = Number(process.env.BENCH_BURST ?? 100_000);
 const ROOT = new URL("../", import.meta.url).pathname;
 
