@@ -8,8 +8,9 @@ export default defineConfig({
   test: {
     reporters: jsonReport ? ["default", ["json", { outputFile: jsonReport }]] : ["default"],
     projects: [
-      { test: { name: "core", include: ["packages/core/src/**/*.test.ts"], environment: "node" } },
-      { test: { name: "contracts", include: ["packages/contracts/src/**/*.test.ts"] } },
+      // Projects with their own worker limits run in their own group, one group after another.
+      { test: { name: "core", include: ["packages/core/src/**/*.test.ts"], environment: "node", sequence: { groupOrder: 0 } } },
+      { test: { name: "contracts", include: ["packages/contracts/src/**/*.test.ts"], sequence: { groupOrder: 0 } } },
       {
         test: {
           name: "server",
@@ -18,9 +19,10 @@ export default defineConfig({
           hookTimeout: 120_000,
           // PGlite instances are memory-hungry; keep parallelism to the machine's two cores.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
-      { test: { name: "e2e", include: ["e2e/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },
+      { test: { name: "e2e", include: ["e2e/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false, sequence: { groupOrder: 2 } } },
     ],
   },
 });
