@@ -27,6 +27,9 @@ export async function openDatabase(options: {
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server closes (restart, failover, a dropped test database) is not an
+  // error of any request: the pool replaces it. Without a listener it would crash the process.
+  pool.on("error", () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const listeners: pg.PoolClient[] = [];
   return {
@@ -34,6 +37,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     kind: "postgres",
     async listen(channel, onNotify) {
       const client = await pool.connect();
+      client.on("error", () => {});
       listeners.push(client);
       client.on("notification", (msg) => msg.channel === channel && onNotify(msg.payload ?? ""));
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
