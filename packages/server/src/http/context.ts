@@ -29,7 +29,7 @@ export interface Services {
   users: UserService;
   org: OrgService;
   /** Extra blocks on a ticket's representation, supplied by later parts (the SLA clocks). */
-  ticketExtras?: { sla?: (ticketId: string) => Promise<unknown> };
+  ticketExtras?: { sla?: (ticketId: string, viewer?: { role: string }) => Promise<unknown> };
   /** Route plugins added by later parts (SLA, escalation, mail, knowledge base). */
   extraRoutes?: ((api: Api, services: Services) => void)[];
 }

@@ -23,15 +23,15 @@ const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Pr
 export function ticketRoutes(api: Api, s: Services): void {
   const tags = ["tickets"];
   /** Presents a ticket with whatever extra blocks later parts attach (the SLA block). */
-  const present = async (view: Parameters<typeof presentTicket>[0]) =>
-    presentTicket(view, { sla: await s.ticketExtras?.sla?.(view.id) });
+  const present = async (view: Parameters<typeof presentTicket>[0], viewer: { role: string }) =>
+    presentTicket(view, { sla: await s.ticketExtras?.sla?.(view.id, viewer) });
 
   api.post(
     "/api/v1/tickets",
     { schema: { tags, summary: "Create a ticket", body: CreateTicketBody, response: { 201: Ticket, ...errors } } },
     async (req, reply) => {
       const view = await s.tickets.create(requireActor(req.actor), req.body, s.clock.now());
-      return reply.code(201).send(await present(view));
+      return reply.code(201).send(await present(view, req.actor!));
     },
   );
 
@@ -54,7 +54,7 @@ export function ticketRoutes(api: Api, s: Services): void {
   api.get(
     "/api/v1/tickets/:id",
     { schema: { tags, summary: "Get a ticket", params: IdParams, response: { 200: Ticket, ...errors } } },
-    async (req) => present(await s.tickets.get(requireActor(req.actor), req.params.id)),
+    async (req) => present(await s.tickets.get(requireActor(req.actor), req.params.id), req.actor!),
   );
 
   api.patch(
@@ -68,7 +68,7 @@ export function ticketRoutes(api: Api, s: Services): void {
         response: { 200: Ticket, ...errors },
       },
     },
-    async (req) => present(await s.tickets.update(requireActor(req.actor), req.params.id, req.body, s.clock.now())),
+    async (req) => present(await s.tickets.update(requireActor(req.actor), req.params.id, req.body, s.clock.now()), req.actor!),
   );
 
   api.get(
