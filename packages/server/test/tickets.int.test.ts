@@ -38,6 +38,13 @@ describe("tickets", () => {
     expect(a.organization).toMatchObject({ id: t.orgId });
   });
 
+  it("creates one customer when several tickets from a new address arrive at once", async () => {
+    const body = { subject: "Bersamaan", description: "Dikirim bersamaan", requester: { email: "serentak@example.com" } };
+    const results = await Promise.all(Array.from({ length: 8 }, () => t.inject("POST", "/api/v1/tickets", { body })));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+    expect(new Set(results.map((r) => r.body.requester.id)).size).toBe(1);
+  });
+
   it("moves through the state machine and records each change with who and what", async () => {
     const ticket = await t.createTicket();
     const agent = t.people.agent1;

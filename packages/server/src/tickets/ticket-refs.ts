@@ -67,7 +67,7 @@ export async function findOrCreateCustomer(
     .select("id")
     .where(sql<boolean>`lower(domain) = ${domain}`)
     .executeTakeFirst();
-  return db
+  const created = await db
     .insertInto("users")
     .values({
       email,
@@ -80,5 +80,14 @@ export async function findOrCreateCustomer(
     })
     .onConflict((oc) => oc.doNothing())
     .returning(["id", "organization_id", "language", "role"])
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  // Another request created the same customer meanwhile (ON CONFLICT waited for it): use theirs.
+  return (
+    created ??
+    db
+      .selectFrom("users")
+      .select(["id", "organization_id", "language", "role"])
+      .where(sql<boolean>`lower(email) = ${email.toLowerCase()}`)
+      .executeTakeFirstOrThrow()
+  );
 }
