@@ -101,10 +101,9 @@ program
     }
     const cfg = config();
     const app = await compose(cfg);
-    if (opts.demo || opts.tickets) {
-      const logins = await seedDemo(app, opts.tickets ? { tickets: opts.demo ? 300 : 0 } : {});
-      console.log(logins ? "Demo data seeded" : "Demo data already present");
-    }
+    // Bulk tickets need the demo's structure (tiers, groups); without --demo it comes with no demo tickets.
+    const logins = await seedDemo(app, opts.tickets && !opts.demo ? { tickets: 0 } : {});
+    console.log(logins ? "Demo data seeded" : "Demo data already present");
     if (opts.tickets) {
       const t0 = performance.now();
       const n = await seedBulkTickets(app.database.db, opts.tickets, {

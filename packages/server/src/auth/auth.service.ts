@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../lib/app-error.ts";
 import type { Actor } from "./actor.ts";
-import { hashPassword, hashToken, newToken, verifyPassword } from "./password.ts";
+import { hashToken, newToken, verifyPassword } from "./password.ts";
 
 const SESSION_DAYS = 14;
 const ACTOR_CACHE_MS = 5_000;
@@ -165,7 +165,5 @@ export function createAuthService(deps: { db: Kysely<DB> }) {
         .values({ user_id: admin.id, name: "ESKALA_ADMIN_TOKEN", token_hash: hash })
         .execute();
     },
-
-    hashPassword,
   };
 }

@@ -3,7 +3,7 @@ import { statusAfterMessage, type TicketStatus } from "@eskala/core";
 import type { CreateMessageBody } from "@eskala/contracts";
 import type { Actor } from "../auth/actor.ts";
 import type { DB, TicketUpdate } from "../db/schema.ts";
-import { AppError, forbidden } from "../lib/app-error.ts";
+import { AppError } from "../lib/app-error.ts";
 import { adminOnlyField, assertVisible } from "./ticket-access.ts";
 import { appendEvents, type Executor, type TimelineEvent } from "./ticket-events.ts";
 import { runHooks, type TicketHook } from "./ticket-hooks.ts";
@@ -193,5 +193,3 @@ async function findMentions(db: Executor, text: string): Promise<string[]> {
     .execute();
   return rows.map((r) => r.id);
 }
-
-export { forbidden };

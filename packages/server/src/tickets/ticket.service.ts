@@ -3,7 +3,7 @@ import { PRIORITIES, checkTransition, type Priority, type ResolutionCode, type T
 import type { CreateTicketBody, UpdateTicketBody } from "@eskala/contracts";
 import type { Actor } from "../auth/actor.ts";
 import type { DB, TicketRow, TicketUpdate } from "../db/schema.ts";
-import { AppError, notFound } from "../lib/app-error.ts";
+import { AppError } from "../lib/app-error.ts";
 import { adminOnlyField, assertStaff, assertVisible } from "./ticket-access.ts";
 import { appendEvents, type TimelineEvent } from "./ticket-events.ts";
 import { runHooks, type TicketHook } from "./ticket-hooks.ts";
@@ -204,4 +204,3 @@ export function statusChange(
 }
 
 const dedupe = <T>(xs: T[]) => [...new Set(xs)];
-export { notFound };
