@@ -8,7 +8,7 @@
  *     (a 24/7 VIP policy); K clones of it (ticket, SLA ledger and clock rows copied by SQL, so each
  *     clone is exactly what the API would have written) with their breach timers due at a steady
  *     200 per second starting a few seconds ahead;
- *  4. a worker starts; every timer goes the real path: SLA handler → `sla.breached` event → rules
+ *  4. BENCH_WORKERS (default 1) `eskala worker` processes start; every timer goes the real path: SLA handler → `sla.breached` event → rules
  *     → escalation → routing → outbox, one transaction each batch. Lag = escalation row's
  *     created_at (the transaction's clock, just before commit) minus the timer's due_at.
  *  5. a burst: BURST clones all due at one instant (a 09:00 opening); time until the last is escalated;
@@ -22,6 +22,8 @@ const BACKLOGS = (process.env.BENCH_BACKLOGS ?? "10000,100000,1000000").split(",
 const STEADY = Number(process.env.BENCH_STEADY ?? 6000); // 30 s at 200/s
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const BURST = Number(process.env.BENCH_BURST ?? 100_000);
+/** `eskala worker` processes sharing the timers (SKIP LOCKED), as a scaled-out deployment runs them. */
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const ROOT = new URL("../", import.meta.url).pathname;
 
 async function q<T = any>(c: pg.Client, text: string, values: unknown[] = []): Promise<T[]> {
@@ -114,11 +116,13 @@ for (const backlog of BACKLOGS) {
   await c.query(`update timers set due_at = now() + interval '30 days' where ticket_id = $1 and fired_at is null`, [template.id]); // the template itself takes no part
 
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const worker = spawn(process.execPath, [...nodeArgs, "--import", "tsx", `${ROOT}packages/server/src/main.ts`, "worker"], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn", ESKALA_SMTP_PORT: "0" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const workers = Array.from({ length: WORKERS }, () =>
+    spawn(process.execPath, [...nodeArgs, "--import", "tsx", `${ROOT}packages/server/src/main.ts`, "worker"], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn", ESKALA_SMTP_PORT: "0" },
+      stdio: ["ignore", "ignore", "inherit"],
+    }),
+  );
   // The demo's own overdue timers fire first, oldest first; measure only once they are done.
   for (let i = 0; i < 600; i++) {
     const [{ n }] = await q(c, `select count(*)::int n from timers where fired_at is null and due_at <= now()`);
@@ -141,6 +145,7 @@ for (const backlog of BACKLOGS) {
     bench: "escalation.steady",
     open_tickets: open,
     backlog_timers: backlog,
+    workers: WORKERS,
     deadlines: STEADY,
     rate_per_s: RATE,
     escalated: done,
@@ -154,9 +159,9 @@ for (const backlog of BACKLOGS) {
     await cloneTemplate(c, template.id, BURST, burstAt, null, "burst");
     const burstDone = await waitUntil(c, "burst", BURST, burstAt - Date.now() + 180_000);
     const [last] = await q(c, `select extract(epoch from (max(e.created_at) - to_timestamp($2::float8 / 1000))) as s from escalations e join tickets t on t.id = e.ticket_id where t.tags @> array[$1::text]`, ["burst", burstAt]);
-    emit({ bench: "escalation.burst", open_tickets: open + BURST, deadlines_at_one_instant: BURST, escalated: burstDone, all_escalated_within_s: +Number(last.s).toFixed(1) });
+    emit({ bench: "escalation.burst", workers: WORKERS, open_tickets: open + BURST, deadlines_at_one_instant: BURST, escalated: burstDone, all_escalated_within_s: +Number(last.s).toFixed(1) });
   }
 
-  worker.kill("SIGTERM");
+  for (const worker of workers) worker.kill("SIGTERM");
   await c.end();
 }

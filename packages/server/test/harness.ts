@@ -30,7 +30,7 @@ export async function startTestApp(opts: { config?: Partial<Config>; clock?: Clo
 
 export const dbKind = () => (process.env.DATABASE_URL ? "postgres" : "pglite");
 
-async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void>; url: string | null }> {
+export async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void>; url: string | null }> {
   const url = process.env.DATABASE_URL;
   if (!url) return { database: await openDatabase({ dataDir: ":memory:" }), drop: async () => {}, url: null };
   const name = `eskala_test_${process.pid}_${randomBytes(4).toString("hex")}`;

@@ -13,8 +13,9 @@ export type AuthService = ReturnType<typeof createAuthService>;
 /** Logins, sessions and API tokens; resolves a request's credentials to an Actor. */
 export function createAuthService(deps: { db: Kysely<DB> }) {
   const { db } = deps;
-  // Bearer tokens are looked up on every API call; a short cache keeps that off the hot path.
-  const tokenCache = new Map<string, { actor: Actor | null; until: number }>();
+  // Bearer tokens are looked up on every API call; a short cache keeps that off the hot path. It
+  // holds the lookup itself, so the many requests that find an expired entry at once share one.
+  const tokenCache = new Map<string, { actor: Promise<Actor | null>; until: number }>();
 
   async function loadActor(userId: string, via: Actor["via"]): Promise<Actor | null> {
     const user = await db
@@ -61,16 +62,20 @@ export function createAuthService(deps: { db: Kysely<DB> }) {
       const hash = hashToken(token);
       const cached = tokenCache.get(hash);
       if (cached && cached.until > now.getTime()) return cached.actor;
-      const row = await db
-        .updateTable("api_tokens")
-        .set({ last_used_at: now })
-        .where("token_hash", "=", hash)
-        .where("revoked_at", "is", null)
-        .returning(["user_id"])
-        .executeTakeFirst();
-      const actor = row ? await loadActor(row.user_id, "token") : null;
-      tokenCache.set(hash, { actor, until: now.getTime() + ACTOR_CACHE_MS });
-      return actor;
+      const lookup = (async () => {
+        const row = await db
+          .updateTable("api_tokens")
+          .set({ last_used_at: now })
+          .where("token_hash", "=", hash)
+          .where("revoked_at", "is", null)
+          .returning(["user_id"])
+          .executeTakeFirst();
+        return row ? await loadActor(row.user_id, "token") : null;
+      })();
+      const entry = { actor: lookup, until: now.getTime() + ACTOR_CACHE_MS };
+      tokenCache.set(hash, entry);
+      lookup.catch(() => tokenCache.get(hash) === entry && tokenCache.delete(hash));
+      return lookup;
     },
 
     async sessionFromCookie(sessionToken: string, now: Date): Promise<{ actor: Actor; csrfToken: string } | null> {

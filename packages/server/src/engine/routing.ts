@@ -68,10 +68,10 @@ export async function routeTicket(
   });
   if (!picked.ok)
     return picked.reason === "no_skill_in_tier" ? { missingSkill: true } : { waiting: "no_agent_available" };
-  await trx
-    .updateTable("agent_profiles")
-    .set({ last_assigned_at: now })
-    .where("user_id", "=", picked.agentId)
-    .execute();
+  // The round-robin mark. Another change assigning to the same agent right now holds the row until
+  // it commits and writes about the same instant: skip it rather than queue every change behind it.
+  await sql`
+    update agent_profiles set last_assigned_at = ${now}
+    where user_id = (select user_id from agent_profiles where user_id = ${picked.agentId} for no key update skip locked)`.execute(trx);
   return { assigned: picked.agentId };
 }

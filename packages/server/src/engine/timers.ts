@@ -27,6 +27,13 @@ export interface NewTimer {
 
 export const TIMER_CHANNEL = "eskala_timers";
 
+/** A handler threw in a batch fired without savepoints: the batch is fired again, carefully. */
+class HandlerFailed extends Error {
+  constructor(readonly error: unknown) {
+    super("a timer handler failed");
+  }
+}
+
 /**
  * Sets timers in the caller's transaction, replacing unfired timers with the same key, and
  * tells sleeping workers if one is due sooner than they planned.
@@ -102,10 +109,25 @@ export function createTimerWorker(
   let loop: Promise<void> | null = null;
   let unlisten: (() => Promise<void>) | null = null;
 
-  /** Claims and fires one batch; returns how many fired. */
+  /**
+   * Claims and fires one batch; returns how many timers it claimed. First without savepoints (two
+   * round trips fewer per timer); if a handler fails, that whole batch rolls back and is claimed
+   * again with a savepoint around each timer, so one failing timer holds back no other.
+   */
   async function fireDue(): Promise<number> {
+    try {
+      return await fireBatch(false);
+    } catch (err) {
+      if (!(err instanceof HandlerFailed)) throw err;
+      return fireBatch(true);
+    }
+  }
+
+  async function fireBatch(carefully: boolean): Promise<number> {
     const now = clock.now();
-    return db.transaction().execute(async (trx) => {
+    const fired: TimerRow[] = [];
+    const claimed = await db.transaction().execute(async (trx) => {
+      fired.length = 0;
       const due = await trx
         .selectFrom("timers")
         .select(["id", "ticket_id", "kind", "key", "due_at", "data"])
@@ -116,15 +138,41 @@ export function createTimerWorker(
         .forUpdate()
         .skipLocked()
         .execute();
-      for (const row of due) {
+      // Two lanes (or workers) holding timers of the same ticket would wait on each other's ticket
+      // lock until commit: take the tickets now, and leave a timer whose ticket another batch holds
+      // to a later batch.
+      const ticketIds = [...new Set(due.flatMap((t) => (t.ticket_id ? [t.ticket_id] : [])))];
+      const held = new Set<string>();
+      if (ticketIds.length > 0) {
+        const locked = await trx
+          .selectFrom("tickets")
+          .select("id")
+          .where("id", "in", ticketIds)
+          .orderBy("id")
+          .forNoKeyUpdate()
+          .skipLocked()
+          .execute();
+        for (const t of locked) held.add(t.id);
+      }
+      const mine = due.filter((t) => !t.ticket_id || held.has(t.ticket_id));
+      if (mine.length === 0 && due.length > 0) await new Promise((r) => setTimeout(r, 5));
+      for (const row of mine) {
         const timer = { ...row, data: row.data as Record<string, unknown> };
         const handler = handlers.get(timer.kind);
+        if (!carefully) {
+          try {
+            if (handler) await handler(trx, timer, clock.now());
+          } catch (err) {
+            throw new HandlerFailed(err);
+          }
+          fired.push(timer);
+          continue;
+        }
         try {
           await sql`savepoint timer_fire`.execute(trx);
           if (handler) await handler(trx, timer, clock.now());
           await sql`release savepoint timer_fire`.execute(trx);
-          await trx.updateTable("timers").set({ fired_at: clock.now() }).where("id", "=", timer.id).execute();
-          opts.onFired?.(timer, clock.now());
+          fired.push(timer);
         } catch (err) {
           // One failing timer must not block the others: roll it back and retry it. A lost race with
           // another transaction (deadlock, serialization) is retried at once; anything else a minute later.
@@ -141,7 +189,52 @@ export function createTimerWorker(
           opts.onError?.(timer, err);
         }
       }
+      if (fired.length > 0)
+        await trx
+          .updateTable("timers")
+          .set({ fired_at: clock.now() })
+          .where(
+            "id",
+            "in",
+            fired.map((t) => t.id),
+          )
+          .execute();
       return due.length;
+    });
+    const firedAt = clock.now();
+    for (const timer of fired) opts.onFired?.(timer, firedAt);
+    return claimed;
+  }
+
+  /**
+   * Fires everything already due, oldest first. One lane claims batches until none is left; a lane
+   * that claimed a full batch (a backlog) brings in another, up to `concurrency` at once. Lanes
+   * start as work shows up, not only at the wake-up: under a steady stream one lane would
+   * otherwise always find something and keep the others from ever starting.
+   */
+  function drain(): Promise<void> {
+    const concurrency = opts.concurrency ?? 1;
+    return new Promise<void>((resolve, reject) => {
+      let active = 0;
+      let failed = false;
+      const start = () => {
+        active++;
+        lane().then(
+          () => --active === 0 && resolve(),
+          (err) => {
+            failed = true;
+            if (--active === 0) reject(err);
+          },
+        );
+      };
+      const lane = async () => {
+        while (running && !failed) {
+          const fired = await fireDue();
+          if (fired === 0) return;
+          if (fired >= batchSize && active < concurrency) start();
+        }
+      };
+      start();
     });
   }
 
@@ -159,13 +252,7 @@ export function createTimerWorker(
   async function run() {
     while (running) {
       try {
-        // Drain everything already due, oldest first, with `concurrency` batches in flight.
-        const lanes = Array.from({ length: opts.concurrency ?? 1 }, async () => {
-          while (running && (await fireDue()) > 0) {
-            /* next batch */
-          }
-        });
-        await Promise.all(lanes);
+        await drain();
         if (!running) break;
         const next = await nearestDue();
         const waitMs = next ? Math.max(0, next.getTime() - clock.now().getTime()) : maxSleepMs;

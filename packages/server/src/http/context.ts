@@ -29,7 +29,10 @@ export interface Services {
   users: UserService;
   org: OrgService;
   /** Extra blocks on a ticket's representation, supplied by later parts (the SLA clocks). */
-  ticketExtras?: { sla?: (ticketId: string, viewer?: { role: string }) => Promise<unknown> };
+  ticketExtras?: {
+    /** The SLA block; `state` is the stored SLA state when the caller read it with the ticket. */
+    sla?: (ticketId: string, viewer?: { role: string }, state?: { ledger: unknown; policy_id: string | null } | null) => Promise<unknown>;
+  };
   /** Route plugins added by later parts (SLA, escalation, mail, knowledge base). */
   extraRoutes?: ((api: Api, services: Services) => void)[];
 }

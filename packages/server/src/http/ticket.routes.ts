@@ -24,7 +24,7 @@ export function ticketRoutes(api: Api, s: Services): void {
   const tags = ["tickets"];
   /** Presents a ticket with whatever extra blocks later parts attach (the SLA block). */
   const present = async (view: Parameters<typeof presentTicket>[0], viewer: { role: string }) =>
-    presentTicket(view, { sla: await s.ticketExtras?.sla?.(view.id, viewer) });
+    presentTicket(view, { sla: await s.ticketExtras?.sla?.(view.id, viewer, view.sla_state) });
 
   api.post(
     "/api/v1/tickets",

@@ -38,29 +38,24 @@ export type OutboxItem =
 /**
  * Writes outbox rows inside the caller's transaction, so a notification exists if and only if the
  * change that caused it committed. The key makes enqueueing idempotent (a repeat is ignored).
- * The same statement wakes the relays (NOTIFY is delivered on commit, not before).
+ * A NOTIFY wakes the relays (delivered after the commit, not before).
  */
 export async function enqueue(trx: Executor, items: OutboxItem[], now: Date): Promise<void> {
   if (items.length === 0) return;
-  await trx
-    .with("ins", (db) =>
-      db
-        .insertInto("outbox")
-        .values(
-          items.map((i) => ({
-            kind: i.kind,
-            idempotency_key: i.key,
-            ticket_id: i.ticketId ?? null,
-            payload: JSON.stringify(i.payload),
-            next_attempt_at: now,
-            created_at: now,
-          })),
-        )
-        .onConflict((oc) => oc.column("idempotency_key").doNothing())
-        .returning("id"),
+  const inserted = await trx
+    .insertInto("outbox")
+    .values(
+      items.map((i) => ({
+        kind: i.kind,
+        idempotency_key: i.key,
+        ticket_id: i.ticketId ?? null,
+        payload: JSON.stringify(i.payload),
+        next_attempt_at: now,
+        created_at: now,
+      })),
     )
-    .selectFrom("ins")
-    .select(sql<string>`pg_notify(${OUTBOX_CHANNEL}, count(*)::text)`.as("notified"))
-    .having(sql`count(*)`, ">", 0)
+    .onConflict((oc) => oc.column("idempotency_key").doNothing())
+    .returning("id")
     .execute();
+  if (inserted.length > 0) await sql`select pg_notify(${OUTBOX_CHANNEL}, ${String(inserted.length)})`.execute(trx);
 }

@@ -84,21 +84,73 @@ export function createOutboxRelay(
     return rows.map((r) => ({ ...r, payload: r.payload as Record<string, unknown> }));
   }
 
-  async function deliver(row: ClaimedRow): Promise<void> {
+  async function send(row: ClaimedRow): Promise<Outcome | null> {
     const handler = handlers[row.kind];
-    let outcome: Outcome | null = null;
     try {
-      if (!handler) outcome = { ok: false, error: `no handler for kind ${row.kind}`, permanent: true };
-      else if (handler.send) outcome = await handler.send(row);
+      if (!handler) return { ok: false, error: `no handler for kind ${row.kind}`, permanent: true };
+      return handler.send ? await handler.send(row) : null;
     } catch (err) {
-      outcome = { ok: false, error: errorText(err) };
+      return { ok: false, error: errorText(err) };
     }
+  }
+
+  /** The row's status after this attempt, and the columns that say so. */
+  function settle(row: ClaimedRow, final: Outcome, now: Date) {
+    if (final.ok) return { status: "delivered" as const, delivered_at: now, last_error: null, next_attempt_at: null };
+    const status = final.permanent || row.attempts >= maxAttempts ? ("dead" as const) : ("pending" as const);
+    const delay = status === "pending" ? retryDelayMs(row.attempts, random()) : 0;
+    return { status, delivered_at: null, last_error: final.error, next_attempt_at: new Date(now.getTime() + delay) };
+  }
+
+  /**
+   * Records a whole batch in one transaction: one statement checks the leases, each kind's commit
+   * step runs, one statement writes every row's status. If any commit step fails, the batch rolls
+   * back and each row is recorded on its own, so one bad row holds back no other.
+   */
+  async function recordBatch(rows: ClaimedRow[], sent: (Outcome | null)[]): Promise<void> {
+    if (rows.length === 0) return;
+    let recorded: { row: ClaimedRow; status: "delivered" | "pending" | "dead"; final: Outcome }[];
     try {
-      await record(row, handler, outcome);
-    } catch (err) {
-      // Left leased: retried after the lease like a crash.
-      onError(err, row);
+      recorded = await db.transaction().execute(async (trx) => {
+        // The lease token: if the lease ran out and another relay re-claimed a row, it is theirs now.
+        const owned = await trx
+          .selectFrom("outbox")
+          .select(["id", "attempts"])
+          .where(
+            "id",
+            "in",
+            rows.map((r) => r.id),
+          )
+          .where("status", "=", "pending")
+          .orderBy("id")
+          .forUpdate()
+          .execute();
+        const attemptsOf = new Map(owned.map((o) => [o.id, o.attempts]));
+        const now = clock.now();
+        const out: typeof recorded = [];
+        const updates: Record<string, unknown>[] = [];
+        for (const [i, row] of rows.entries()) {
+          if (attemptsOf.get(row.id) !== row.attempts) continue;
+          const final: Outcome = (await handlers[row.kind]?.commit?.(trx, row, sent[i] ?? null, now)) ??
+            sent[i] ?? { ok: false, error: `the ${row.kind} handler did nothing`, permanent: true };
+          const columns = settle(row, final, now);
+          updates.push({ id: row.id, ...columns });
+          out.push({ row, status: columns.status, final });
+        }
+        if (updates.length > 0)
+          await sql`
+            update outbox o set status = v.status, delivered_at = v.delivered_at, last_error = v.last_error,
+              next_attempt_at = coalesce(v.next_attempt_at, o.next_attempt_at)
+            from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+              as v(id bigint, status text, delivered_at timestamptz, last_error text, next_attempt_at timestamptz)
+            where o.id = v.id`.execute(trx);
+        return out;
+      });
+    } catch {
+      await Promise.all(rows.map((row, i) => record(row, handlers[row.kind], sent[i] ?? null).catch((err) => onError(err, row))));
+      return;
     }
+    for (const r of recorded) opts.onRecorded?.(r.row, r.status, r.final);
   }
 
   async function record(row: ClaimedRow, handler: KindHandler | undefined, sent: Outcome | null): Promise<void> {
@@ -116,28 +168,12 @@ export function createOutboxRelay(
       const now = clock.now();
       const final: Outcome = (await handler?.commit?.(trx, row, sent, now)) ??
         sent ?? { ok: false, error: `the ${row.kind} handler did nothing`, permanent: true };
-      let status: "delivered" | "pending" | "dead";
-      if (final.ok) {
-        status = "delivered";
-        await trx
-          .updateTable("outbox")
-          .set({ status, delivered_at: now, last_error: null })
-          .where("id", "=", row.id)
-          .execute();
-      } else {
-        status = final.permanent || row.attempts >= maxAttempts ? "dead" : "pending";
-        await trx
-          .updateTable("outbox")
-          .set({
-            status,
-            last_error: final.error,
-            next_attempt_at: new Date(
-              now.getTime() + (status === "pending" ? retryDelayMs(row.attempts, random()) : 0),
-            ),
-          })
-          .where("id", "=", row.id)
-          .execute();
-      }
+      const { status, ...columns } = settle(row, final, now);
+      await trx
+        .updateTable("outbox")
+        .set({ status, ...columns, next_attempt_at: columns.next_attempt_at ?? undefined })
+        .where("id", "=", row.id)
+        .execute();
       return { status, final };
     });
     if (recorded) opts.onRecorded?.(row, recorded.status, recorded.final);
@@ -145,7 +181,9 @@ export function createOutboxRelay(
 
   async function runOnce(): Promise<number> {
     const rows = await claim();
-    await Promise.all(rows.map(deliver));
+    // Deliveries outside any transaction, side by side; then their results in one transaction.
+    const sent = await Promise.all(rows.map(send));
+    await recordBatch(rows, sent);
     return rows.length;
   }
 

@@ -15,7 +15,7 @@ import { createRecomputeService, RECOMPUTE_TIMER, type RecomputeFilter } from ".
 import { seedSlaDemo } from "./seed-sla-demo.ts";
 import { presentSla } from "./sla-block.ts";
 import { createSlaConfigCache } from "./sla-config.ts";
-import { choosePolicy, createSlaEngine } from "./sla-engine.ts";
+import { choosePolicy, createSlaEngine, type StoredSla } from "./sla-engine.ts";
 import { readSegment } from "./sla.repo.ts";
 import { slaRoutes } from "./sla.routes.ts";
 
@@ -77,8 +77,8 @@ export async function composeSla(app: Composition, wiring: SlaWiring): Promise<S
   app.ticketExtras = {
     ...app.ticketExtras,
     // A second argument (the viewer) hides the policy name and tier budgets from customers.
-    sla: async (ticketId: string, viewer?: { role: string }) =>
-      presentSla(await sla.engine.currentPlan(app.database.db, ticketId, app.clock.now()), viewer),
+    sla: async (ticketId: string, viewer?: { role: string }, state?: { ledger: unknown; policy_id: string | null } | null) =>
+      presentSla(await sla.engine.currentPlan(app.database.db, ticketId, app.clock.now(), state as StoredSla | null | undefined), viewer),
   };
   (app.extraRoutes ??= []).push(slaRoutes(sla));
   app.slaRequestMinutes = async (ticket: TicketRow, trx?: Transaction<DB>) =>

@@ -18,6 +18,12 @@ import { lockTickets, readSegment, readState, readTimeline, writePlan, type Lock
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
+/** A ticket's row of `ticket_sla`, as the SLA block needs it. */
+export interface StoredSla {
+  ledger: Ledger;
+  policy_id: string | null;
+}
+
 const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /** Whether a change can move a clock: creation, a public message, or a field a policy or clock reads. */
@@ -214,11 +220,15 @@ export function createSlaEngine(deps: {
     await deps.events.record(SYSTEM_ACTOR, ticket.id, [{ ...event, at: now, actorKind: "sla_timer" }], now, { trx });
   }
 
-  /** The ticket's current plan (nothing written), for the SLA block and the lead's queries. */
-  async function currentPlan(db: Executor, ticketId: string, now: Date): Promise<SlaPlan | null> {
-    const { rows } = await sql<{ ledger: Ledger; policy_id: string | null }>`
-      select ledger, policy_id from ticket_sla where ticket_id = ${ticketId}`.execute(db);
-    const row = rows[0];
+  /**
+   * The ticket's current plan (nothing written), for the SLA block and the lead's queries; from
+   * `stored` when the caller already read the ticket's row of `ticket_sla` (null: it has none).
+   */
+  async function currentPlan(db: Executor, ticketId: string, now: Date, stored?: StoredSla | null): Promise<SlaPlan | null> {
+    const row =
+      stored !== undefined
+        ? stored
+        : (await sql<StoredSla>`select ledger, policy_id from ticket_sla where ticket_id = ${ticketId}`.execute(db)).rows[0];
     if (!row) return null;
     const config = await cache.get(db);
     const policy = row.policy_id ? (config.byId.get(row.policy_id) ?? null) : null;

@@ -89,7 +89,7 @@ export async function lockTickets(
     where ${where}
     order by t.id
     limit ${limit}
-    for update of t`.execute(trx);
+    for no key update of t`.execute(trx);
   return rows.map(({ sla_ledger, sla_segment, ...ticket }) => ({
     ticket,
     ledger: sla_ledger,
@@ -107,7 +107,7 @@ export interface WriteOptions {
 
 /**
  * Writes a plan in one statement: the ledger, the clock rows (targets no longer planned removed),
- * the timers, the ticket's policy and tier entry, and a NOTIFY only when a timer is due before the
+ * the timers, the ticket's policy and tier entry; then a NOTIFY (held to the commit) only when a timer is due before the
  * worker would look again anyway. Timers: new ones inserted (a key carries its instant, so an
  * unchanged plan writes nothing); unplanned future ones deleted unless a worker holds them. Timers
  * already due are left to the worker, which may be firing one in this very transaction (a rule
@@ -138,10 +138,6 @@ export async function writePlan(
     data: t.data ?? {},
   }));
   const soonest = plan.timers[0]?.dueAt;
-  const notify =
-    soonest && soonest.getTime() < opts.now.getTime() + NOTIFY_HORIZON_MS
-      ? sql`select pg_notify(${TIMER_CHANNEL}, ${soonest.toISOString()})`
-      : sql`select 1`;
   await sql`
     with
     s as (
@@ -179,5 +175,7 @@ export async function writePlan(
         tier_entered_at = ${opts.tierEnteredAt}
       where id = ${ticketId} and (sla_policy_id is distinct from ${policyId}::uuid or tier_entered_at is distinct from ${opts.tierEnteredAt}::timestamptz)
     )
-    ${notify}`.execute(trx);
+    select 1`.execute(trx);
+  if (soonest && soonest.getTime() < opts.now.getTime() + NOTIFY_HORIZON_MS)
+    await sql`select pg_notify(${TIMER_CHANNEL}, ${soonest.toISOString()})`.execute(trx);
 }

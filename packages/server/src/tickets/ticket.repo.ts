@@ -11,6 +11,11 @@ export type TicketView = TicketRow & {
   requester_email: string;
   organization_name: string | null;
   category_name: string | null;
+  /**
+   * The SLA part's stored state (`ticket_sla`), read with a single ticket so its block needs no
+   * second query; null when the ticket has none; absent on list rows.
+   */
+  sla_state?: { ledger: unknown; policy_id: string | null } | null;
 };
 
 function selectView(db: Executor) {
@@ -35,11 +40,23 @@ function selectView(db: Executor) {
 }
 
 export async function findTicketView(db: Executor, id: string): Promise<TicketView | undefined> {
-  return (await selectView(db).where("t.id", "=", id).executeTakeFirst()) as TicketView | undefined;
+  return (await selectView(db)
+    .select(
+      sql<TicketView["sla_state"]>`(select json_build_object('ledger', s.ledger, 'policy_id', s.policy_id) from ticket_sla s where s.ticket_id = t.id)`.as(
+        "sla_state",
+      ),
+    )
+    .where("t.id", "=", id)
+    .executeTakeFirst()) as TicketView | undefined;
 }
 
+/**
+ * Locks the ticket for a change. NO KEY UPDATE, not UPDATE: the change never alters the id, so rows
+ * other transactions insert that reference the ticket (events, outbox, notifications) need not
+ * wait for it to commit.
+ */
 export async function findTicketForUpdate(db: Executor, id: string): Promise<TicketRow | undefined> {
-  return db.selectFrom("tickets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+  return db.selectFrom("tickets").selectAll().where("id", "=", id).forNoKeyUpdate().executeTakeFirst();
 }
 
 export interface TicketFilter {

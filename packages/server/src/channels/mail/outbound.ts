@@ -4,8 +4,8 @@ import type { Config } from "../../config.ts";
 import type { TicketRow } from "../../db/schema.ts";
 import { enqueue, type EmailPayload } from "../../outbox/outbox.ts";
 import type { Executor } from "../../tickets/ticket-events.ts";
-import { listMailboxes, mailboxLocal, replyToAddress } from "./addresses.ts";
-import { loadSecret, publicBaseUrl } from "../settings.ts";
+import { mailboxLocal, replyToAddress } from "./addresses.ts";
+import { publicBaseUrl } from "../settings.ts";
 import {
   DEFAULT_TEMPLATES,
   fillTemplate,
@@ -132,34 +132,44 @@ export async function enqueueCustomerEmail(
   const { config } = opts;
   const domain = config.ESKALA_MAIL_DOMAIN.toLowerCase();
   const key = `email:${ticket.id}:${template}:${opts.occurrence}`;
-  const customer = await trx
-    .selectFrom("users")
-    .select(["email", "name", "language", "disabled"])
-    .where("id", "=", ticket.requester_id)
-    .executeTakeFirst();
+  // Everything the mail needs, in one statement: the customer, whether it was sent already, the
+  // loop guard's count, the admin's template overrides, the mailbox, the thread so far, the secret.
+  const { rows } = await sql<{
+    email: string;
+    name: string;
+    language: MailLanguage;
+    disabled: boolean;
+    duplicate: boolean;
+    recent: number;
+    overrides: Partial<Record<MailLanguage, TemplateText>> | null;
+    group_email: string | null;
+    mailboxes: string[];
+    previous: string[];
+    secret: string | null;
+  }>`
+    select u.email, u.name, u.language, u.disabled,
+      exists (select 1 from outbox where idempotency_key = ${key}) as duplicate,
+      case when ${template === "ticket.received"}::boolean then (
+        select count(*)::int from mail_messages m
+        where m.direction = 'outbound' and m.template = ${template} and lower(m.recipient) = lower(trim(u.email))
+          and m.created_at > ${new Date(now.getTime() - 3_600_000)}
+      ) else 0 end as recent,
+      (select json_object_agg(language, json_build_object('subject', subject, 'body', body))
+        from mail_templates where key = ${template}) as overrides,
+      (select email_address from groups where id = ${ticket.group_id}::uuid) as group_email,
+      (select coalesce(json_agg(email_address order by created_at), '[]'::json)
+        from groups where email_address is not null) as mailboxes,
+      (select coalesce(json_agg(message_id order by created_at), '[]'::json)
+        from mail_messages where ticket_id = ${ticket.id}) as previous,
+      (select value from settings where key = 'secret') as secret
+    from users u where u.id = ${ticket.requester_id}`.execute(trx);
+  const customer = rows[0];
   const to = customer?.email.trim() ?? "";
   if (!customer || customer.disabled || !isDeliverable(to, domain)) return { queued: false, reason: "no_email" };
-  if (await trx.selectFrom("outbox").select("id").where("idempotency_key", "=", key).executeTakeFirst())
-    return { queued: false, reason: "duplicate" };
-  if (template === "ticket.received") {
-    const recent = await trx
-      .selectFrom("mail_messages")
-      .select(sql<number>`count(*)::int`.as("n"))
-      .where("direction", "=", "outbound")
-      .where("template", "=", template)
-      .where(sql<boolean>`lower(recipient) = ${to.toLowerCase()}`)
-      .where("created_at", ">", new Date(now.getTime() - 3_600_000))
-      .executeTakeFirstOrThrow();
-    if (recent.n >= RECEIVED_PER_HOUR) return { queued: false, reason: "loop_guard" };
-  }
+  if (customer.duplicate) return { queued: false, reason: "duplicate" };
+  if (template === "ticket.received" && customer.recent >= RECEIVED_PER_HOUR) return { queued: false, reason: "loop_guard" };
 
   const lang: MailLanguage = ticket.language === "en" || ticket.language === "id" ? ticket.language : customer.language;
-  const override = await trx
-    .selectFrom("mail_templates")
-    .select(["subject", "body"])
-    .where("key", "=", template)
-    .where("language", "=", lang)
-    .executeTakeFirst();
   const rendered = renderCustomerEmail(
     template,
     lang,
@@ -170,16 +180,15 @@ export async function enqueueCustomerEmail(
       status_url: `${publicBaseUrl(config)}/portal/tickets/${ticket.id}`,
       ...vars,
     },
-    override,
+    customer.overrides?.[lang],
   );
-  const local = await mailboxOf(trx, ticket.group_id, domain);
-  const secret = await loadSecret(trx, config);
-  const previous = await trx
-    .selectFrom("mail_messages")
-    .select("message_id")
-    .where("ticket_id", "=", ticket.id)
-    .orderBy("created_at")
-    .execute();
+  const local =
+    (customer.group_email ? mailboxLocal(customer.group_email, domain) : null) ??
+    customer.mailboxes.map((m) => mailboxLocal(m, domain)).find((l) => l !== null) ??
+    "support";
+  const secret = config.ESKALA_SECRET ?? customer.secret;
+  if (!secret) throw new Error("The signing secret is missing: composeChannels must run first");
+  const previous = customer.previous.map((message_id) => ({ message_id }));
   const messageId = newMailMessageId(ticket.number, domain);
   const headers = {
     ...buildThreadHeaders(
@@ -224,12 +233,3 @@ function isDeliverable(email: string, domain: string): boolean {
   return host !== domain && !host.endsWith(".invalid") && !host.endsWith(".example");
 }
 
-/** The mailbox the ticket's group answers from, else the first configured one, else `support`. */
-async function mailboxOf(db: Executor, groupId: string | null, domain: string): Promise<string> {
-  if (groupId) {
-    const g = await db.selectFrom("groups").select("email_address").where("id", "=", groupId).executeTakeFirst();
-    const local = g?.email_address ? mailboxLocal(g.email_address, domain) : null;
-    if (local) return local;
-  }
-  return (await listMailboxes(db, domain))[0]?.local ?? "support";
-}
