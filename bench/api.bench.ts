@@ -2,23 +2,27 @@
  * API benchmark (issue 2): ticket creation through HTTP on PostgreSQL and on the embedded
  * database, and the first page of a filtered open-ticket list with 1,000,000 tickets.
  * autocannon runs in this process on the same 2-core machine as the server and the database.
- * Env: BENCH_TICKETS (default 1000000), BENCH_SECONDS (default 15), BENCH_SKIP_EMBEDDED=1.
+ * Env: BENCH_TICKETS (default 1000000), BENCH_SECONDS (default 15), BENCH_WARMUP (seconds of load
+ * before the measured run, default 5), BENCH_SKIP_EMBEDDED=1.
  */
 import autocannon from "autocannon";
 import { ADMIN_TOKEN, cli, emit, freshPostgres, percentile, startServer, tempDir } from "./lib/server.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" };
 
 async function createLoad(url: string, label: string, connections: number) {
   let i = 0;
-  const result = await autocannon({
+  // A few seconds first, not counted: each connection prepares its statements, the first tickets
+  // of each requester create the customer, the JIT warms up. Then the measured run.
+  const run = (duration: number) => autocannon({
     url: `${url}/api/v1/tickets`,
     method: "POST",
     headers: auth,
     connections,
-    duration: SECONDS,
+    duration,
     requests: [
       {
         setupRequest: (req) => ({
@@ -34,11 +38,14 @@ async function createLoad(url: string, label: string, connections: number) {
       },
     ],
   });
+  if (WARMUP > 0) await run(WARMUP);
+  const result = await run(SECONDS);
   const ok = result["2xx"];
   emit({
     bench: "api.create",
     database: label,
     connections,
+    warmup_seconds: WARMUP,
     seconds: SECONDS,
     created: ok,
     non2xx: result.non2xx,
@@ -84,6 +91,7 @@ const dbUrl = await freshPostgres("eskala_bench_api");
 await cli(["seed", "--demo"], { DATABASE_URL: dbUrl, ESKALA_DEMO: "true" });
 let server = await startServer({ DATABASE_URL: dbUrl, ESKALA_PG_POOL_SIZE: "20" }, 3901);
 await createLoad(server.url, "postgres", 50);
+await createLoad(server.url, "postgres", 8); // fewer in flight: the latency side of the same server
 await server.stop();
 
 console.error(`seeding ${TICKETS} tickets…`);
