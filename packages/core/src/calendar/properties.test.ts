@@ -79,7 +79,8 @@ describe("calendar properties", () => {
       fc.property(calendarArb, instantArb, instantArb, instantArb, (cal, a, b, c) => {
         const ab = businessMinutesBetween(cal, a, b);
         expect(ab + businessMinutesBetween(cal, b, c)).toBeCloseTo(businessMinutesBetween(cal, a, c), 6);
-        expect(businessMinutesBetween(cal, b, a)).toBe(-ab);
+        // === and not toBe: between(a, a) is 0, and -0 is the same duration (toBe tells them apart).
+        expect(businessMinutesBetween(cal, b, a) === -ab).toBe(true);
       }),
     );
   });
