@@ -105,78 +105,55 @@ export function createOutboxRelay(
   /**
    * Records a whole batch in one transaction: one statement checks the leases, each kind's commit
    * step runs, one statement writes every row's status. If any commit step fails, the batch rolls
-   * back and each row is recorded on its own, so one bad row holds back no other.
+   * back and each row is recorded on its own, so one bad row holds back no other (a row whose own
+   * commit fails stays leased and is retried after the lease, like a crash).
    */
   async function recordBatch(rows: ClaimedRow[], sent: (Outcome | null)[]): Promise<void> {
     if (rows.length === 0) return;
-    let recorded: { row: ClaimedRow; status: "delivered" | "pending" | "dead"; final: Outcome }[];
     try {
-      recorded = await db.transaction().execute(async (trx) => {
-        // The lease token: if the lease ran out and another relay re-claimed a row, it is theirs now.
-        const owned = await trx
-          .selectFrom("outbox")
-          .select(["id", "attempts"])
-          .where(
-            "id",
-            "in",
-            rows.map((r) => r.id),
-          )
-          .where("status", "=", "pending")
-          .orderBy("id")
-          .forUpdate()
-          .execute();
-        const attemptsOf = new Map(owned.map((o) => [o.id, o.attempts]));
-        const now = clock.now();
-        const out: typeof recorded = [];
-        const updates: Record<string, unknown>[] = [];
-        for (const [i, row] of rows.entries()) {
-          if (attemptsOf.get(row.id) !== row.attempts) continue;
-          const final: Outcome = (await handlers[row.kind]?.commit?.(trx, row, sent[i] ?? null, now)) ??
-            sent[i] ?? { ok: false, error: `the ${row.kind} handler did nothing`, permanent: true };
-          const columns = settle(row, final, now);
-          updates.push({ id: row.id, ...columns });
-          out.push({ row, status: columns.status, final });
-        }
-        if (updates.length > 0)
-          await sql`
-            update outbox o set status = v.status, delivered_at = v.delivered_at, last_error = v.last_error,
-              next_attempt_at = coalesce(v.next_attempt_at, o.next_attempt_at)
-            from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
-              as v(id bigint, status text, delivered_at timestamptz, last_error text, next_attempt_at timestamptz)
-            where o.id = v.id`.execute(trx);
-        return out;
-      });
+      await record(rows, sent);
     } catch {
-      await Promise.all(rows.map((row, i) => record(row, handlers[row.kind], sent[i] ?? null).catch((err) => onError(err, row))));
-      return;
+      await Promise.all(rows.map((row, i) => record([row], [sent[i] ?? null]).catch((err) => onError(err, row))));
     }
-    for (const r of recorded) opts.onRecorded?.(r.row, r.status, r.final);
   }
 
-  async function record(row: ClaimedRow, handler: KindHandler | undefined, sent: Outcome | null): Promise<void> {
+  async function record(rows: ClaimedRow[], sent: (Outcome | null)[]): Promise<void> {
     const recorded = await db.transaction().execute(async (trx) => {
-      // The lease token: if the lease ran out and another relay re-claimed the row, it is theirs now.
+      // The lease token: if the lease ran out and another relay re-claimed a row, it is theirs now.
       const owned = await trx
         .selectFrom("outbox")
-        .select("id")
-        .where("id", "=", row.id)
-        .where("attempts", "=", row.attempts)
+        .select(["id", "attempts"])
+        .where(
+          "id",
+          "in",
+          rows.map((r) => r.id),
+        )
         .where("status", "=", "pending")
+        .orderBy("id")
         .forUpdate()
-        .executeTakeFirst();
-      if (!owned) return null;
-      const now = clock.now();
-      const final: Outcome = (await handler?.commit?.(trx, row, sent, now)) ??
-        sent ?? { ok: false, error: `the ${row.kind} handler did nothing`, permanent: true };
-      const { status, ...columns } = settle(row, final, now);
-      await trx
-        .updateTable("outbox")
-        .set({ status, ...columns, next_attempt_at: columns.next_attempt_at ?? undefined })
-        .where("id", "=", row.id)
         .execute();
-      return { status, final };
+      const attemptsOf = new Map(owned.map((o) => [o.id, o.attempts]));
+      const now = clock.now();
+      const out: { row: ClaimedRow; status: "delivered" | "pending" | "dead"; final: Outcome }[] = [];
+      const updates: Record<string, unknown>[] = [];
+      for (const [i, row] of rows.entries()) {
+        if (attemptsOf.get(row.id) !== row.attempts) continue;
+        const final: Outcome = (await handlers[row.kind]?.commit?.(trx, row, sent[i] ?? null, now)) ??
+          sent[i] ?? { ok: false, error: `the ${row.kind} handler did nothing`, permanent: true };
+        const columns = settle(row, final, now);
+        updates.push({ id: row.id, ...columns });
+        out.push({ row, status: columns.status, final });
+      }
+      if (updates.length > 0)
+        await sql`
+          update outbox o set status = v.status, delivered_at = v.delivered_at, last_error = v.last_error,
+            next_attempt_at = coalesce(v.next_attempt_at, o.next_attempt_at)
+          from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+            as v(id bigint, status text, delivered_at timestamptz, last_error text, next_attempt_at timestamptz)
+          where o.id = v.id`.execute(trx);
+      return out;
     });
-    if (recorded) opts.onRecorded?.(row, recorded.status, recorded.final);
+    for (const r of recorded) opts.onRecorded?.(r.row, r.status, r.final);
   }
 
   async function runOnce(): Promise<number> {

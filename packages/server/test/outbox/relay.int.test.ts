@@ -4,7 +4,8 @@ import { closeTransports } from "../../src/channels/mail/transport.ts";
 import { createNotifyRelay } from "../../src/notify/compose-notify.ts";
 import { enqueueNotification, enqueueWebhookEvent } from "../../src/notify/fan-out.ts";
 import { enqueue } from "../../src/outbox/outbox.ts";
-import type { OutboxRelay } from "../../src/outbox/relay.ts";
+import { notificationHandler } from "../../src/outbox/deliver-notification.ts";
+import { createOutboxRelay, type OutboxRelay } from "../../src/outbox/relay.ts";
 import { manualClock, startTestApp, type TestApp } from "../harness.ts";
 import { startReceiver, startSmtpSink } from "./helpers.ts";
 
@@ -361,5 +362,52 @@ describe("in-app notifications", () => {
       expect(res.body.errors.length).toBeGreaterThan(0);
     }
     expect((await t.inject("GET", "/api/v1/notifications", { token: null })).status).toBe(401);
+  });
+});
+
+describe("recording a batch", () => {
+  it("records the other rows when one row's commit step fails, and a notification for a missing user is dead", async () => {
+    const errors: number[] = [];
+    const batchRelay = createOutboxRelay(
+      {
+        database: t.services.database,
+        clock,
+        handlers: {
+          email: { send: async () => ({ ok: true }) },
+          webhook: {
+            commit: async () => {
+              throw new Error("the delivery log is broken");
+            },
+          },
+          notification: notificationHandler(),
+        },
+      },
+      { onError: (_err, row) => row && errors.push(row.id) },
+    );
+    const now = clock.now();
+    await enqueue(
+      t.db,
+      [
+        { kind: "email", key: "batch:email", payload: { to: "rani@example.com", subject: "s", text: "t" } },
+        { kind: "webhook", key: "batch:webhook", payload: { webhook_id: "00000000-0000-4000-8000-000000000000", event: "x", body: {} } },
+        {
+          kind: "notification",
+          key: "batch:gone",
+          payload: { user_id: "00000000-0000-4000-8000-000000000001", kind: "info", title: "Untuk pengguna yang sudah dihapus" },
+        },
+      ],
+      now,
+    );
+    expect(await batchRelay.runOnce()).toBe(3);
+
+    expect(await outboxRow("batch:email")).toMatchObject({ status: "delivered", attempts: 1 });
+    expect(await outboxRow("batch:gone")).toMatchObject({ status: "dead", last_error: "the user no longer exists" });
+    // Its commit failed: left leased, retried after the lease like a crash.
+    const webhook = await outboxRow("batch:webhook");
+    expect(webhook).toMatchObject({ status: "pending", attempts: 1, delivered_at: null });
+    expect(webhook.next_attempt_at.getTime()).toBeGreaterThan(now.getTime());
+    expect(errors).toEqual([webhook.id]);
+    const notes = await t.db.selectFrom("notifications").select("id").where("title", "=", "Untuk pengguna yang sudah dihapus").execute();
+    expect(notes).toEqual([]);
   });
 });
