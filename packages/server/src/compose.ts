@@ -88,7 +88,10 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   workers.push(async () => {
     const worker = createTimerWorker(
       { database, clock, handlers: services.timerHandlers },
-      { concurrency: database.kind === "postgres" ? config.ESKALA_TIMER_CONCURRENCY : 1, batchSize: database.kind === "postgres" ? 5 : 50 },
+      {
+        concurrency: database.kind === "postgres" ? config.ESKALA_TIMER_CONCURRENCY : 1,
+        batchSize: config.ESKALA_TIMER_BATCH,
+      },
     );
     await worker.start();
     return () => worker.stop();

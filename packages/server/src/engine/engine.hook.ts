@@ -1,4 +1,5 @@
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
+import { defer, deferredRows, isDeferred, type DeferredFlush } from "../db/deferred.ts";
 import { evaluateRules, type RuleAction, type RuleEvent, type RuleEventType } from "@eskala/core/rules";
 import { SYSTEM_ACTOR } from "../auth/actor.ts";
 import { AppError } from "../lib/app-error.ts";
@@ -48,6 +49,44 @@ function ruleEventsOf(e: TicketChange["events"][number], change: TicketChange): 
     return [{ type: e.type as RuleEventType, occurrenceKey: key, data }];
   }
   return [];
+}
+
+interface FiringRow {
+  rule_id: string;
+  occurrence_key: string;
+  ticket_id: string;
+  fired_at: Date;
+}
+
+/** Writes a deferring transaction's rule firings (db/deferred.ts) in one statement. */
+const flushFirings: DeferredFlush<FiringRow> = async (trx, rows) => {
+  await sql`
+    insert into rule_firings (rule_id, occurrence_key, ticket_id, fired_at)
+    select rule_id, occurrence_key, ticket_id, fired_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(rule_id uuid, occurrence_key text, ticket_id uuid, fired_at timestamptz)
+    on conflict (rule_id, occurrence_key) do nothing`.execute(trx);
+};
+
+/**
+ * Claims a rule's firing for one occurrence; false if it fired already. Occurrences are named by
+ * timeline event ids, and in a transaction that defers its writes those events are its own (their
+ * ids reserved by it), so no other transaction can hold the claim: the buffer is the whole check.
+ */
+async function claimFiring(trx: Transaction<DB>, row: FiringRow): Promise<boolean> {
+  if (isDeferred(trx)) {
+    const taken = deferredRows(trx, flushFirings).some(
+      (f) => f.rule_id === row.rule_id && f.occurrence_key === row.occurrence_key,
+    );
+    if (!taken && row.occurrence_key.startsWith("ev:")) return defer(trx, flushFirings, row);
+    if (taken) return false;
+  }
+  const claimed = await trx
+    .insertInto("rule_firings")
+    .values(row)
+    .onConflict((oc) => oc.columns(["rule_id", "occurrence_key"]).doNothing())
+    .returning("rule_id")
+    .executeTakeFirst();
+  return claimed !== undefined;
 }
 
 /**
@@ -133,17 +172,12 @@ export function createEngineHook(deps: {
       const result = evaluateRules(enabled, event, ticketFacts(ticket, snapshot), change.now, new Set(), previous);
       for (const firing of result.firings) {
         // Fire once per (rule, occurrence), even if the same change is replayed.
-        const claimed = await trx
-          .insertInto("rule_firings")
-          .values({
-            rule_id: firing.ruleId,
-            occurrence_key: firing.occurrenceKey,
-            ticket_id: ticket.id,
-            fired_at: change.now,
-          })
-          .onConflict((oc) => oc.columns(["rule_id", "occurrence_key"]).doNothing())
-          .returning("rule_id")
-          .executeTakeFirst();
+        const claimed = await claimFiring(trx, {
+          rule_id: firing.ruleId,
+          occurrence_key: firing.occurrenceKey,
+          ticket_id: ticket.id,
+          fired_at: change.now,
+        });
         if (!claimed) continue;
         await appendEvents(trx, null, [
           {

@@ -1,4 +1,6 @@
-import type { Kysely, Transaction } from "kysely";
+import { randomUUID } from "node:crypto";
+import { sql, type Insertable, type Kysely, type Transaction } from "kysely";
+import { defer, type DeferredFlush } from "../db/deferred.ts";
 import {
   customerEscalationText,
   planCustomerRequest,
@@ -57,7 +59,11 @@ const PLAN_ERRORS: Record<
 function planError(code: string, field?: string): AppError {
   const e = PLAN_ERRORS[code] ?? { status: "validation_failed" as const, field: ["to"], message: code };
   // Core names the field inside the request ("group_id", "tier"); the API's body nests targets under "to".
-  const path = field ? (["note", "reason_text", "type", "text"].includes(field) ? [field] : ["to", ...field.split(".")]) : e.field;
+  const path = field
+    ? ["note", "reason_text", "type", "text"].includes(field)
+      ? [field]
+      : ["to", ...field.split(".")]
+    : e.field;
   return new AppError(e.status, `${path.join(".")}: ${e.message}`, [{ path, message: e.message }]);
 }
 
@@ -78,6 +84,21 @@ export interface EscalationCause {
 }
 
 export type EscalationService = ReturnType<typeof createEscalationService>;
+
+type EscalationRow = Insertable<DB["escalations"]> & { id: string };
+
+/** Writes a deferring transaction's escalation records (db/deferred.ts) in one statement. */
+const flushEscalations: DeferredFlush<EscalationRow> = async (trx, rows) => {
+  const columns = sql.join(Object.keys(rows[0]!).map((c) => sql.ref(c)));
+  await sql`insert into escalations (${columns})
+    select ${columns} from jsonb_populate_recordset(null::escalations, ${JSON.stringify(rows)}::jsonb)`.execute(trx);
+};
+
+/** The escalation record, now or (in a deferring transaction) with the others at its end. */
+async function insertEscalation(trx: Transaction<DB>, row: EscalationRow): Promise<{ id: string }> {
+  if (!defer(trx, flushEscalations, row)) await trx.insertInto("escalations").values(row).execute();
+  return { id: row.id };
+}
 
 /**
  * Escalations of every cause (a person, a rule, an SLA timer, the customer): core plans the
@@ -156,27 +177,24 @@ export function createEscalationService(deps: {
       }
     }
 
-    const record = await trx
-      .insertInto("escalations")
-      .values({
-        ticket_id: ticket.id,
-        type: decision.type,
-        reason: decision.reason,
-        reason_text: decision.reason_text,
-        trigger: cause.trigger,
-        actor_id: actor.via === "system" ? null : actor.userId,
-        rule_id: cause.ruleId ?? null,
-        from_tier: decision.from.tier,
-        to_tier: ticket.tier,
-        from_group_id: decision.from.group_id,
-        to_group_id: ticket.group_id,
-        from_assignee_id: decision.from.assignee_id,
-        to_assignee_id: ticket.assignee_id,
-        note: decision.note,
-        created_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const record = await insertEscalation(trx, {
+      id: randomUUID(),
+      ticket_id: ticket.id,
+      type: decision.type,
+      reason: decision.reason,
+      reason_text: decision.reason_text,
+      trigger: cause.trigger,
+      actor_id: actor.via === "system" ? null : actor.userId,
+      rule_id: cause.ruleId ?? null,
+      from_tier: decision.from.tier,
+      to_tier: ticket.tier,
+      from_group_id: decision.from.group_id,
+      to_group_id: ticket.group_id,
+      from_assignee_id: decision.from.assignee_id,
+      to_assignee_id: ticket.assignee_id,
+      note: decision.note,
+      created_at: now,
+    });
 
     const tierName = snapshot.tierNames.get(ticket.tier) ?? `Tier ${ticket.tier}`;
     const customerText = customerEscalationText(decision, tierName, ticket.language);

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../db/database.ts";
+import { deferWrites, flushDeferred } from "../db/deferred.ts";
 import type { DB } from "../db/schema.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Executor } from "../tickets/ticket-events.ts";
@@ -13,8 +14,14 @@ export interface TimerRow {
   data: Record<string, unknown>;
 }
 
-/** Acts on one due timer inside the transaction that marks it fired. */
-export type TimerHandler = (trx: Transaction<DB>, timer: TimerRow, now: Date) => Promise<void>;
+/**
+ * Acts on one due timer inside the transaction that marks it fired. `prepare`, if present, is
+ * told a batch's timers of this handler before they fire (to read what they need in one query);
+ * `alone` are those whose ticket has no other timer in the batch, so nothing else in it changes them.
+ */
+export type TimerHandler = ((trx: Transaction<DB>, timer: TimerRow, now: Date) => Promise<void>) & {
+  prepare?: (trx: Transaction<DB>, alone: TimerRow[]) => Promise<void>;
+};
 
 export interface NewTimer {
   ticketId: string | null;
@@ -123,6 +130,23 @@ export function createTimerWorker(
     }
   }
 
+  /** Hands each handler with a `prepare` its timers whose ticket has no other timer in the batch. */
+  async function prepare(trx: Transaction<DB>, batch: TimerRow[]) {
+    const perTicket = new Map<string, number>();
+    for (const t of batch) if (t.ticket_id) perTicket.set(t.ticket_id, (perTicket.get(t.ticket_id) ?? 0) + 1);
+    const byHandler = new Map<TimerHandler, TimerRow[]>();
+    for (const t of batch) {
+      const handler = handlers.get(t.kind);
+      if (!handler?.prepare || !t.ticket_id || perTicket.get(t.ticket_id) !== 1) continue;
+      byHandler.set(handler, [...(byHandler.get(handler) ?? []), t]);
+    }
+    try {
+      for (const [handler, timers] of byHandler) if (timers.length > 1) await handler.prepare!(trx, timers);
+    } catch (err) {
+      throw new HandlerFailed(err);
+    }
+  }
+
   async function fireBatch(carefully: boolean): Promise<number> {
     const now = clock.now();
     const fired: TimerRow[] = [];
@@ -156,6 +180,12 @@ export function createTimerWorker(
       }
       const mine = due.filter((t) => !t.ticket_id || held.has(t.ticket_id));
       if (mine.length === 0 && due.length > 0) await new Promise((r) => setTimeout(r, 5));
+      // The batch's inserts (events, escalation records, outbox rows) go in one statement per table
+      // at its end; the careful rerun writes as it goes, so a savepoint undoes exactly one timer.
+      if (!carefully) {
+        deferWrites(trx);
+        await prepare(trx, mine);
+      }
       for (const row of mine) {
         const timer = { ...row, data: row.data as Record<string, unknown> };
         const handler = handlers.get(timer.kind);
@@ -183,10 +213,20 @@ export function createTimerWorker(
           const delayMs = transient && retries < 20 ? 50 + Math.floor(Math.random() * 200) : 60_000;
           await trx
             .updateTable("timers")
-            .set({ due_at: new Date(clock.now().getTime() + delayMs), data: JSON.stringify({ ...timer.data, retries, last_error: String(err) }) })
+            .set({
+              due_at: new Date(clock.now().getTime() + delayMs),
+              data: JSON.stringify({ ...timer.data, retries, last_error: String(err) }),
+            })
             .where("id", "=", timer.id)
             .execute();
           opts.onError?.(timer, err);
+        }
+      }
+      if (!carefully) {
+        try {
+          await flushDeferred(trx);
+        } catch (err) {
+          throw new HandlerFailed(err);
         }
       }
       if (fired.length > 0)

@@ -1,39 +1,86 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { LIVE_CHANNEL } from "../notify/live-signal.ts";
 import type { NotificationPayload } from "./outbox.ts";
-import type { KindHandler } from "./outbox-row.ts";
+import type { KindHandler, Outcome } from "./outbox-row.ts";
+
+interface Inserted {
+  id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  ticket_id: string | null;
+  created_at: Date;
+}
 
 /**
  * In-app notifications are written in the transaction that marks the row delivered, so each
- * appears exactly once; a NOTIFY tells the live streams after the commit.
+ * appears exactly once; a NOTIFY tells the live streams after the commit. A batch of rows is
+ * written with one statement.
  */
 export function notificationHandler(): KindHandler {
   return {
-    async commit(trx, row, _outcome, now) {
-      const p = row.payload as unknown as NotificationPayload;
-      if (!p.user_id || !p.title)
-        return { ok: false, error: "notification payload without user_id/title", permanent: true };
-      // Inserted only while the user exists (one statement: no row back means the user is gone).
-      const { rows } = await sql<{ id: string; kind: string; title: string; body: string; ticket_id: string | null; created_at: Date }>`
-        insert into notifications (user_id, ticket_id, kind, title, body, created_at)
-        select u.id, ${row.ticket_id}::uuid, ${p.kind ?? "info"}, ${p.title}, ${p.body ?? ""}, ${now}::timestamptz
-        from users u where u.id = ${p.user_id}::uuid
-        returning id, kind, title, body, ticket_id, created_at`.execute(trx);
-      const item = rows[0];
-      if (!item) return { ok: false, error: "the user no longer exists", permanent: true };
-      const signal = {
-        t: "notification",
-        user_id: p.user_id,
-        item: {
-          ...item,
-          title: item.title.slice(0, 500),
-          body: item.body.slice(0, 2000),
-          read_at: null,
-          created_at: item.created_at.toISOString(),
-        },
-      };
-      await sql`select pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(signal)})`.execute(trx);
-      return { ok: true };
+    async commitMany(trx, rows, now) {
+      const results: Outcome[] = [];
+      const items: {
+        id: string;
+        user_id: string;
+        ticket_id: string | null;
+        kind: string;
+        title: string;
+        body: string;
+      }[] = [];
+      for (const { row } of rows) {
+        const p = row.payload as unknown as NotificationPayload;
+        if (!p.user_id || !p.title) {
+          results.push({ ok: false, error: "notification payload without user_id/title", permanent: true });
+          continue;
+        }
+        const id = randomUUID();
+        items.push({
+          id,
+          user_id: p.user_id,
+          ticket_id: row.ticket_id,
+          kind: p.kind ?? "info",
+          title: p.title,
+          body: p.body ?? "",
+        });
+        results.push({ ok: true, meta: { id } });
+      }
+      if (items.length === 0) return results;
+      // Inserted only while the user exists: no row back means the user is gone.
+      const { rows: inserted } = await sql<Inserted>`
+        insert into notifications (id, user_id, ticket_id, kind, title, body, created_at)
+        select x.id, u.id, x.ticket_id, x.kind, x.title, x.body, ${now}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
+          as x(id uuid, user_id uuid, ticket_id uuid, kind text, title text, body text)
+        join users u on u.id = x.user_id
+        returning id, user_id, kind, title, body, ticket_id, created_at`.execute(trx);
+      const byId = new Map(inserted.map((n) => [n.id, n]));
+      for (const [i, result] of results.entries()) {
+        if (!result.ok) continue;
+        const item = byId.get(String(result.meta!.id));
+        if (!item) {
+          results[i] = { ok: false, error: "the user no longer exists", permanent: true };
+          continue;
+        }
+        results[i] = { ok: true };
+        const { user_id, ...rest } = item;
+        const signal = {
+          t: "notification",
+          user_id,
+          item: {
+            ...rest,
+            title: item.title.slice(0, 500),
+            body: item.body.slice(0, 2000),
+            read_at: null,
+            created_at: item.created_at.toISOString(),
+          },
+        };
+        await sql`select pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(signal)})`.execute(trx);
+      }
+      return results;
     },
   };
 }

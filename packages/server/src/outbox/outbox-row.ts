@@ -25,6 +25,12 @@ export interface KindHandler {
    * outcome into a permanent failure (a webhook disabled by this failure).
    */
   commit?(trx: Transaction<DB>, row: ClaimedRow, outcome: Outcome | null, now: Date): Promise<Outcome | void>;
+  /** `commit` for several rows in one go (one statement for a batch); used instead of `commit` when present. */
+  commitMany?(
+    trx: Transaction<DB>,
+    rows: { row: ClaimedRow; outcome: Outcome | null }[],
+    now: Date,
+  ): Promise<(Outcome | void)[]>;
 }
 
 export const errorText = (err: unknown) => clipError(err instanceof Error ? err.message : String(err));

@@ -136,10 +136,24 @@ export function createOutboxRelay(
       const now = clock.now();
       const out: { row: ClaimedRow; status: "delivered" | "pending" | "dead"; final: Outcome }[] = [];
       const updates: Record<string, unknown>[] = [];
-      for (const [i, row] of rows.entries()) {
-        if (attemptsOf.get(row.id) !== row.attempts) continue;
-        const final: Outcome = (await handlers[row.kind]?.commit?.(trx, row, sent[i] ?? null, now)) ??
-          sent[i] ?? { ok: false, error: `the ${row.kind} handler did nothing`, permanent: true };
+      const mine = rows.flatMap((row, i) =>
+        attemptsOf.get(row.id) === row.attempts ? [{ row, outcome: sent[i] ?? null }] : [],
+      );
+      // Kinds that commit many rows at once do so first, one call each.
+      const committed = new Map<number, Outcome | void>();
+      for (const kind of new Set(mine.map((m) => m.row.kind))) {
+        const handler = handlers[kind];
+        if (!handler?.commitMany) continue;
+        const ofKind = mine.filter((m) => m.row.kind === kind);
+        const results = await handler.commitMany(trx, ofKind, now);
+        ofKind.forEach((m, i) => committed.set(m.row.id, results[i]));
+      }
+      for (const { row, outcome } of mine) {
+        const own = committed.has(row.id)
+          ? committed.get(row.id)
+          : await handlers[row.kind]?.commit?.(trx, row, outcome, now);
+        const final: Outcome = own ??
+          outcome ?? { ok: false, error: `the ${row.kind} handler did nothing`, permanent: true };
         const columns = settle(row, final, now);
         updates.push({ id: row.id, ...columns });
         out.push({ row, status: columns.status, final });

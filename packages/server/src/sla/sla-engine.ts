@@ -14,7 +14,15 @@ import type { TicketChange } from "../tickets/ticket-hooks.ts";
 import { applyEvent, ledgerFromTimeline, newLedger, recordKey, reconcile, type Ledger } from "./ledger.ts";
 import { planSla, type SlaPlan, type SlaTimerData } from "./plan.ts";
 import type { LoadedPolicy, SlaConfig, SlaConfigCache } from "./sla-config.ts";
-import { lockTickets, readSegment, readState, readTimeline, writePlan, type LockedTicket } from "./sla.repo.ts";
+import {
+  lockTickets,
+  readSegment,
+  readState,
+  readTimeline,
+  writePlan,
+  type LockedTicket,
+  type WriteOptions,
+} from "./sla.repo.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -110,6 +118,16 @@ export function createSlaEngine(deps: {
     const map = planned.get(trx) ?? new Map<string, string>();
     planned.set(trx, map.set(ticket.id, fingerprint(ticket)));
   };
+  // A fired timer's plan not yet written, by ticket, while the rules react to the breach: they
+  // usually change the ticket (an escalation), and its hook then plans from this ledger and writes
+  // once. Only the firing transaction can run a hook for the ticket meanwhile, as it holds the
+  // ticket's lock (every change locks its ticket first).
+  const pending = new Map<string, { plan: SlaPlan; opts: WriteOptions; segment: string | null }>();
+  const takePending = (ticketId: string) => {
+    const held = pending.get(ticketId);
+    pending.delete(ticketId);
+    return held;
+  };
 
   /** Plans and writes one locked ticket (recompute jobs); rebuilds a missing ledger from the timeline. */
   async function replan(
@@ -136,6 +154,7 @@ export function createSlaEngine(deps: {
     const orgId = config.usesSegments ? ticket.organization_id : null;
     let ledger: Ledger;
     let segment: string | null = null;
+    let keepTimerId: number | undefined;
     if (change.previous === null) {
       // No policy at all: nothing to keep yet; the ledger is rebuilt from the timeline if one appears.
       if (config.policies.length === 0) return;
@@ -143,8 +162,10 @@ export function createSlaEngine(deps: {
       for (const e of change.events) applyEvent(ledger, e);
       if (orgId) segment = await readSegment(trx, orgId);
     } else {
-      const state = await readState(trx, ticket.id, orgId);
+      const held = takePending(ticket.id);
+      const state = held ? { ledger: held.plan.ledger, segment: held.segment } : await readState(trx, ticket.id, orgId);
       segment = state.segment;
+      if (held) keepTimerId = held.opts.keepTimerId;
       if (state.ledger) {
         ledger = state.ledger;
         for (const e of change.events) applyEvent(ledger, e);
@@ -157,9 +178,19 @@ export function createSlaEngine(deps: {
     reconcile(ledger, ticket, now);
     const plan = planSla(ticket.id, ledger, choosePolicy(config, ticket, segment), now);
     const entered = tierEnteredAt(plan.ledger);
-    await writePlan(trx, ticket.id, plan, { now, tierEnteredAt: entered });
+    await writePlan(trx, ticket.id, plan, { now, tierEnteredAt: entered, ...(keepTimerId ? { keepTimerId } : {}) });
     remember(trx, ticket);
     return { ...ticket, sla_policy_id: plan.policy?.core.id ?? null, tier_entered_at: entered };
+  }
+
+  // Per transaction, tickets read and locked ahead for the batch's timers (see prepare), each taken once.
+  const prepared = new WeakMap<object, Map<string, LockedTicket>>();
+
+  /** Reads and locks the tickets of a batch's SLA timers in one query, for `fire` to take. */
+  async function prepare(trx: Transaction<DB>, timers: TimerRow[]): Promise<void> {
+    const ids = timers.flatMap((t) => (t.ticket_id ? [t.ticket_id] : []));
+    const rows = await lockTickets(trx, sql`t.id = any(${ids}::uuid[])`, ids.length);
+    prepared.set(trx, new Map(rows.map((r) => [r.ticket.id, r])));
   }
 
   /**
@@ -172,7 +203,9 @@ export function createSlaEngine(deps: {
     if (!timer.ticket_id) return;
     // A batch's earlier timer may have been rolled back to its savepoint: plan afresh.
     planned.delete(trx);
-    const [locked] = await lockTickets(trx, sql`t.id = ${timer.ticket_id}`, 1);
+    const ready = prepared.get(trx)?.get(timer.ticket_id);
+    if (ready) prepared.get(trx)!.delete(timer.ticket_id);
+    const [locked] = ready ? [ready] : await lockTickets(trx, sql`t.id = ${timer.ticket_id}`, 1);
     if (!locked?.ledger) return;
     const { ticket } = locked;
     const config = await cache.get(trx);
@@ -215,27 +248,46 @@ export function createSlaEngine(deps: {
       const next = after.clocks.find((c) => c.target === "periodic_update");
       event.data.next_due_at = next?.dueAt.toISOString() ?? null;
     }
-    await writePlan(trx, ticket.id, after, opts);
+    // The plan is written once: by the hook of the change the rules make, or here after them.
+    const held = { plan: after, opts, segment: locked.segment };
+    pending.set(ticket.id, held);
     remember(trx, ticket);
-    await deps.events.record(SYSTEM_ACTOR, ticket.id, [{ ...event, at: now, actorKind: "sla_timer" }], now, { trx });
+    const policyId = after.policy?.core.id ?? null;
+    let unwritten = false;
+    try {
+      await deps.events.record(SYSTEM_ACTOR, ticket.id, [{ ...event, at: now, actorKind: "sla_timer" }], now, {
+        trx,
+        locked: { ...ticket, sla_policy_id: policyId, tier_entered_at: opts.tierEnteredAt },
+      });
+    } finally {
+      unwritten = pending.get(ticket.id) === held;
+      if (unwritten) pending.delete(ticket.id);
+    }
+    if (unwritten) await writePlan(trx, ticket.id, after, opts);
   }
 
   /**
    * The ticket's current plan (nothing written), for the SLA block and the lead's queries; from
    * `stored` when the caller already read the ticket's row of `ticket_sla` (null: it has none).
    */
-  async function currentPlan(db: Executor, ticketId: string, now: Date, stored?: StoredSla | null): Promise<SlaPlan | null> {
+  async function currentPlan(
+    db: Executor,
+    ticketId: string,
+    now: Date,
+    stored?: StoredSla | null,
+  ): Promise<SlaPlan | null> {
     const row =
       stored !== undefined
         ? stored
-        : (await sql<StoredSla>`select ledger, policy_id from ticket_sla where ticket_id = ${ticketId}`.execute(db)).rows[0];
+        : (await sql<StoredSla>`select ledger, policy_id from ticket_sla where ticket_id = ${ticketId}`.execute(db))
+            .rows[0];
     if (!row) return null;
     const config = await cache.get(db);
     const policy = row.policy_id ? (config.byId.get(row.policy_id) ?? null) : null;
     return planSla(ticketId, row.ledger, policy, now);
   }
 
-  return { onChange, fire, replan, currentPlan };
+  return { onChange, fire: Object.assign(fire, { prepare }), replan, currentPlan };
 }
 
 export type SlaEngine = ReturnType<typeof createSlaEngine>;

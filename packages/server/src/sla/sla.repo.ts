@@ -3,6 +3,7 @@
  * ledger, clock rows, timers and the ticket's policy column together), rebuild from the timeline.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
+import { flushDeferred } from "../db/deferred.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
 import { TIMER_CHANNEL } from "../engine/timers.ts";
 import type { Ledger, LedgerEvent } from "./ledger.ts";
@@ -56,6 +57,7 @@ export async function readTimeline(db: Executor, ticketId: string): Promise<Ledg
 export async function readTimelines(db: Executor, ticketIds: string[]): Promise<Map<string, LedgerEvent[]>> {
   const out = new Map<string, LedgerEvent[]>();
   if (ticketIds.length === 0) return out;
+  await flushDeferred(db); // this transaction's own events first, if it defers its writes
   const rows = await db
     .selectFrom("ticket_events")
     .select(["ticket_id", "type", "data", "at"])

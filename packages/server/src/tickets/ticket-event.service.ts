@@ -20,10 +20,16 @@ export function createTicketEventService(deps: { db: Kysely<DB>; hooks: TicketHo
     ticketId: string,
     events: Omit<TimelineEvent, "ticketId">[],
     now: Date,
-    opts: { trx?: Transaction<DB>; set?: Partial<TicketRow> } = {},
+    opts: {
+      trx?: Transaction<DB>;
+      set?: Partial<TicketRow>;
+      /** The ticket as the caller already locked it in `trx` (saves reading it again). */
+      locked?: TicketRow;
+    } = {},
   ): Promise<TicketRow> {
     const run = async (trx: Transaction<DB>) => {
-      const previous = await findTicketForUpdate(trx, ticketId);
+      const previous =
+        opts.trx && opts.locked?.id === ticketId ? opts.locked : await findTicketForUpdate(trx, ticketId);
       if (!previous) throw notFound("ticket");
       const ticket = opts.set
         ? await trx

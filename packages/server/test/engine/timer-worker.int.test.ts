@@ -1,6 +1,9 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTimerWorker, setTimers, type TimerHandler } from "../../src/engine/timers.ts";
+import { enqueue } from "../../src/outbox/outbox.ts";
+import { readTimeline } from "../../src/sla/sla.repo.ts";
+import { appendEvents } from "../../src/tickets/ticket-events.ts";
 import { manualClock, startTestApp, type TestApp } from "../harness.ts";
 
 const clock = manualClock(new Date("2026-03-02T02:00:00Z"));
@@ -74,5 +77,78 @@ describe("the timer worker's batches", () => {
     clock.advance(61_000);
     await worker.fireDue();
     expect(errors).toEqual(["b", "b"]);
+  });
+
+  it("writes a batch's events and outbox rows once, at its end; a failing timer leaves none, and the batch sees its own events", async () => {
+    const db = t.db;
+    const [a, b, c] = [await t.createTicket(), await t.createTicket(), await t.createTicket()];
+    const seen: Record<string, string[]> = {};
+    // Each handler appends two events and one outbox row (the same key twice: one row), then reads
+    // its ticket's timeline back, as the SLA ledger rebuild does.
+    const write: TimerHandler = async (trx, timer, now) => {
+      const id = timer.ticket_id!;
+      const ids = await appendEvents(trx, null, [
+        { ticketId: id, type: "ticket.updated", at: now, actorKind: "system", data: { test: timer.key } },
+        { ticketId: id, type: "sla.warning", at: now, actorKind: "system", data: { test: timer.key } },
+      ]);
+      expect(ids[1]).toBeGreaterThan(ids[0]!);
+      const item = {
+        kind: "notification" as const,
+        key: `test:${timer.key}`,
+        ticketId: id,
+        payload: { user_id: t.people.agent1.id, kind: "test", title: timer.key },
+      };
+      expect(await enqueue(trx, [item], now)).toBe(1);
+      expect(await enqueue(trx, [item], now)).toBe(0);
+      seen[timer.key] = (await readTimeline(trx, id)).filter((e) => e.data.test === timer.key).map((e) => e.type);
+      if (timer.kind === "test.boom") throw new Error("the handler broke after writing");
+    };
+    const handlers = new Map([
+      ["test.write", write],
+      ["test.boom", write],
+    ]);
+    const due = new Date(clock.now().getTime() - 1000);
+    await db.transaction().execute((trx) =>
+      setTimers(trx, [
+        { ticketId: a.id, kind: "test.write", key: "wa", dueAt: due },
+        { ticketId: b.id, kind: "test.boom", key: "wb", dueAt: new Date(due.getTime() + 1) },
+        { ticketId: c.id, kind: "test.write", key: "wc", dueAt: new Date(due.getTime() + 2) },
+      ]),
+    );
+    const worker = createTimerWorker({ database: t.services.database, clock, handlers }, { batchSize: 10 });
+    await worker.fireDue();
+
+    const pair = ["ticket.updated", "sla.warning"];
+    expect(seen).toEqual({ wa: pair, wb: pair, wc: pair });
+    const events = await db
+      .selectFrom("ticket_events")
+      .select(["id", "ticket_id", "type"])
+      .where(sql<boolean>`data ? 'test'`)
+      .orderBy("id")
+      .execute();
+    expect(events.map((e) => [e.ticket_id, e.type])).toEqual([
+      [a.id, "ticket.updated"],
+      [a.id, "sla.warning"],
+      [c.id, "ticket.updated"],
+      [c.id, "sla.warning"],
+    ]);
+    const outbox = await db
+      .selectFrom("outbox")
+      .select("idempotency_key")
+      .where("idempotency_key", "like", "test:w%")
+      .orderBy("idempotency_key")
+      .execute();
+    expect(outbox.map((r) => r.idempotency_key)).toEqual(["test:wa", "test:wc"]);
+    const timers = await db
+      .selectFrom("timers")
+      .select(["key", "fired_at"])
+      .where("key", "in", ["wa", "wb", "wc"])
+      .orderBy("key")
+      .execute();
+    expect(timers.map((x) => [x.key, x.fired_at !== null])).toEqual([
+      ["wa", true],
+      ["wb", false],
+      ["wc", true],
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { Config } from "../../config.ts";
+import { defer, deferredRows, type DeferredFlush } from "../../db/deferred.ts";
 import type { TicketRow } from "../../db/schema.ts";
 import { enqueue, type EmailPayload } from "../../outbox/outbox.ts";
 import type { Executor } from "../../tickets/ticket-events.ts";
@@ -167,7 +168,12 @@ export async function enqueueCustomerEmail(
   const to = customer?.email.trim() ?? "";
   if (!customer || customer.disabled || !isDeliverable(to, domain)) return { queued: false, reason: "no_email" };
   if (customer.duplicate) return { queued: false, reason: "duplicate" };
-  if (template === "ticket.received" && customer.recent >= RECEIVED_PER_HOUR) return { queued: false, reason: "loop_guard" };
+  // Mails this transaction recorded but has not written yet (a timer batch defers its writes).
+  const waiting = deferredRows(trx, flushMailRecords);
+  const recent =
+    customer.recent +
+    waiting.filter((m) => m.template === template && m.recipient.toLowerCase() === to.toLowerCase()).length;
+  if (template === "ticket.received" && recent >= RECEIVED_PER_HOUR) return { queued: false, reason: "loop_guard" };
 
   const lang: MailLanguage = ticket.language === "en" || ticket.language === "id" ? ticket.language : customer.language;
   const rendered = renderCustomerEmail(
@@ -188,7 +194,10 @@ export async function enqueueCustomerEmail(
     "support";
   const secret = config.ESKALA_SECRET ?? customer.secret;
   if (!secret) throw new Error("The signing secret is missing: composeChannels must run first");
-  const previous = customer.previous.map((message_id) => ({ message_id }));
+  const previous = [
+    ...customer.previous,
+    ...waiting.filter((m) => m.ticket_id === ticket.id).map((m) => m.message_id),
+  ].map((message_id) => ({ message_id }));
   const messageId = newMailMessageId(ticket.number, domain);
   const headers = {
     ...buildThreadHeaders(
@@ -209,21 +218,43 @@ export async function enqueueCustomerEmail(
     template,
     language: lang,
   };
-  await enqueue(trx, [{ kind: "email", key, ticketId: ticket.id, payload }], now);
-  await trx
-    .insertInto("mail_messages")
-    .values({
-      message_id: messageId,
-      ticket_id: ticket.id,
-      direction: "outbound",
-      template,
-      recipient: to,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.column("message_id").doNothing())
-    .execute();
+  if ((await enqueue(trx, [{ kind: "email", key, ticketId: ticket.id, payload }], now)) === 0)
+    return { queued: false, reason: "duplicate" };
+  const record: MailRecord = {
+    message_id: messageId,
+    ticket_id: ticket.id,
+    direction: "outbound",
+    template,
+    recipient: to,
+    created_at: now,
+  };
+  if (!defer(trx, flushMailRecords, record))
+    await trx
+      .insertInto("mail_messages")
+      .values(record)
+      .onConflict((oc) => oc.column("message_id").doNothing())
+      .execute();
   return { queued: true, messageId, key };
 }
+
+interface MailRecord {
+  message_id: string;
+  ticket_id: string;
+  direction: "outbound";
+  template: string;
+  recipient: string;
+  created_at: Date;
+}
+
+/** Writes a deferring transaction's outbound mail records (db/deferred.ts) in one statement. */
+const flushMailRecords: DeferredFlush<MailRecord> = async (trx, rows) => {
+  await sql`
+    insert into mail_messages (message_id, ticket_id, direction, template, recipient, created_at)
+    select message_id, ticket_id, direction, template, recipient, created_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as x(message_id text, ticket_id uuid, direction text, template text, recipient text, created_at timestamptz)
+    on conflict (message_id) do nothing`.execute(trx);
+};
 
 /** Placeholder addresses (`.invalid`, `.example`) and our own domain never get mail: no loops. */
 function isDeliverable(email: string, domain: string): boolean {
@@ -232,4 +263,3 @@ function isDeliverable(email: string, domain: string): boolean {
   const host = m[1]!.toLowerCase();
   return host !== domain && !host.endsWith(".invalid") && !host.endsWith(".example");
 }
-
