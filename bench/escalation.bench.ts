@@ -9,8 +9,8 @@
  *     clone is exactly what the API would have written) with their breach timers due at a steady
  *     200 per second starting a few seconds ahead;
  *  4. BENCH_WORKERS (default 1) `eskala worker` processes start; every timer goes the real path: SLA handler → `sla.breached` event → rules
- *     → escalation → routing → outbox, one transaction each batch. Lag = escalation row's
- *     created_at (the transaction's clock, just before commit) minus the timer's due_at.
+ *     → escalation → routing → outbox, one transaction each batch. Lag = the timer's fired_at (the
+ *     batch's clock after all its handlers and inserts, just before the commit) minus its due_at.
  *  5. a burst: BURST clones all due at one instant (a 09:00 opening); time until the last is escalated;
  *  6. idle load: transactions per second the worker commits with nothing due, from pg_stat_database.
  */
@@ -67,12 +67,17 @@ async function cloneTemplate(c: pg.Client, templateId: string, count: number, st
   await c.query("commit");
 }
 
+/**
+ * Lag per escalated ticket: its breach timer's fired_at (written by the batch after every handler
+ * and the deferred inserts, just before the commit) minus the deadline.
+ */
 async function lagsOf(c: pg.Client, tag: string) {
   return q<{ lag_ms: number }>(
     c,
-    `select extract(epoch from (e.created_at - tm.due_at)) * 1000 as lag_ms
-     from tickets t join escalations e on e.ticket_id = t.id join bench_due tm on tm.ticket_id = t.id
-     where t.tags @> array[$1::text]`,
+    `select extract(epoch from (tm.fired_at - d.due_at)) * 1000 as lag_ms
+     from tickets t join bench_due d on d.ticket_id = t.id
+       join timers tm on tm.ticket_id = t.id and tm.kind = 'sla.breached' and tm.due_at = d.due_at and tm.fired_at is not null
+     where t.tags @> array[$1::text] and exists (select 1 from escalations e where e.ticket_id = t.id)`,
     [tag],
   );
 }
@@ -158,7 +163,13 @@ for (const backlog of BACKLOGS) {
     const burstAt = Date.now() + 20_000 + BURST / 10; // leave time to write the clones first
     await cloneTemplate(c, template.id, BURST, burstAt, null, "burst");
     const burstDone = await waitUntil(c, "burst", BURST, burstAt - Date.now() + 180_000);
-    const [last] = await q(c, `select extract(epoch from (max(e.created_at) - to_timestamp($2::float8 / 1000))) as s from escalations e join tickets t on t.id = e.ticket_id where t.tags @> array[$1::text]`, ["burst", burstAt]);
+    const [last] = await q(
+      c,
+      `select extract(epoch from (max(tm.fired_at) - to_timestamp($2::float8 / 1000))) as s
+       from tickets t join timers tm on tm.ticket_id = t.id and tm.kind = 'sla.breached' and tm.fired_at is not null
+       where t.tags @> array[$1::text]`,
+      ["burst", burstAt],
+    );
     emit({ bench: "escalation.burst", workers: WORKERS, open_tickets: open + BURST, deadlines_at_one_instant: BURST, escalated: burstDone, all_escalated_within_s: +Number(last.s).toFixed(1) });
   }
 
