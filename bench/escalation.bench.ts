@@ -12,7 +12,8 @@
  *     → escalation → routing → outbox, one transaction each batch. Lag = the timer's fired_at (the
  *     batch's clock after all its handlers and inserts, just before the commit) minus its due_at.
  *  5. a burst: BURST clones all due at one instant (a 09:00 opening); time until the last is escalated;
- *  6. idle load: transactions per second the worker commits with nothing due, from pg_stat_database.
+ *  6. idle load: transactions per second the worker commits with nothing due (once the relay has
+ *     delivered what the escalations queued), from pg_stat_database.
  */
 import { spawn } from "node:child_process";
 import pg from "pg";
@@ -139,7 +140,13 @@ for (const backlog of BACKLOGS) {
   const [{ open }] = await q(c, `select count(*)::int open from tickets where status in ('new','open','pending','on_hold')`);
 
   const done = await waitUntil(c, "steady", STEADY, STEADY / RATE * 1000 + 60_000);
-  // Idle: nothing due for a while (the demo's own overdue timers fired at the worker's start).
+  // Idle: nothing due for a while (the demo's own overdue timers fired at the worker's start), and
+  // the relay done with the deliveries the escalations queued, so only the waiting is measured.
+  for (let i = 0; i < 240; i++) {
+    const [{ n }] = await q(c, `select count(*)::int n from outbox where status = 'pending' and next_attempt_at <= now()`);
+    if (n === 0) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
   await new Promise((r) => setTimeout(r, 3000));
   const stat = async () => (await q(c, `select xact_commit::bigint + xact_rollback::bigint as x from pg_stat_database where datname = $1`, [dbName]))[0].x;
   const x0 = Number(await stat());

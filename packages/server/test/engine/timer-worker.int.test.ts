@@ -100,7 +100,7 @@ describe("the timer worker's batches", () => {
       };
       expect(await enqueue(trx, [item], now)).toBe(1);
       expect(await enqueue(trx, [item], now)).toBe(0);
-      seen[timer.key] = (await readTimeline(trx, id)).filter((e) => e.data.test === timer.key).map((e) => e.type);
+      seen[timer.key] = (await readTimeline(trx, id)).filter((e) => e.data?.test === timer.key).map((e) => e.type);
       if (timer.kind === "test.boom") throw new Error("the handler broke after writing");
     };
     const handlers = new Map([
