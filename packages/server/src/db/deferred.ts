@@ -9,11 +9,12 @@ export type DeferredFlush<T> = (trx: Executor, rows: T[]) => Promise<void>;
 /**
  * Rows a transaction writes at its end instead of one statement at a time. The timer worker turns
  * this on for a batch (many tickets in one transaction, the same few inserts for each): the
- * writers that support it (timeline events, escalation records, outbox rows, outbound mail
- * records) append here, and the worker writes each table's rows with one statement before it
- * commits. On this kind of machine a statement's round trip costs far more than its rows, so a
- * batch of 200 escalations saves some 1,000 round trips. Nothing in the transaction reads these
- * rows back before the flush, except the SLA timeline rebuild, which flushes first.
+ * writers that support it (timeline events, escalation records, rule firings, outbox rows and
+ * webhook fan-out, outbound mail records) append here, and the worker writes each table's rows
+ * with one statement before it commits. A statement's round trip costs far more than its rows, so
+ * a batch of 25 escalations saves some 200 round trips. Readers inside the transaction either see
+ * the buffer (the outbox and mail-record checks of customer email, rule-firing claims) or flush it
+ * first (the SLA timeline rebuild).
  */
 class DeferredWrites {
   readonly parts = new Map<DeferredFlush<never>, unknown[]>();
