@@ -8,7 +8,8 @@
  *     (a 24/7 VIP policy); K clones of it (ticket, SLA ledger and clock rows copied by SQL, so each
  *     clone is exactly what the API would have written) with their breach timers due at a steady
  *     200 per second starting a few seconds ahead;
- *  4. BENCH_WORKERS (default 1) `eskala worker` processes start; every timer goes the real path: SLA handler → `sla.breached` event → rules
+ *  4. BENCH_WORKERS (default 1) `eskala worker` processes start (with BENCH_SPLIT=1 they run the
+ *     timers only and one more process runs the relay); every timer goes the real path: SLA handler → `sla.breached` event → rules
  *     → escalation → routing → outbox, one transaction each batch. Lag = the timer's fired_at (the
  *     batch's clock after all its handlers and inserts, just before the commit) minus its due_at.
  *  5. a burst: BURST clones all due at one instant (a 09:00 opening); time until the last is escalated;
@@ -25,6 +26,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 200);
 const BURST = Number(process.env.BENCH_BURST ?? 100_000);
 /** `eskala worker` processes sharing the timers (SKIP LOCKED), as a scaled-out deployment runs them. */
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+const SPLIT = process.env.BENCH_SPLIT === "1";
 const ROOT = new URL("../", import.meta.url).pathname;
 
 async function q<T = any>(c: pg.Client, text: string, values: unknown[] = []): Promise<T[]> {
@@ -122,10 +124,12 @@ for (const backlog of BACKLOGS) {
   await c.query(`update timers set due_at = now() + interval '30 days' where ticket_id = $1 and fired_at is null`, [template.id]); // the template itself takes no part
 
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const workers = Array.from({ length: WORKERS }, () =>
+  // BENCH_SPLIT=1: the WORKERS processes run the deadline timers only, and one more runs the relay.
+  const kinds = SPLIT ? [...Array.from({ length: WORKERS }, () => "timers"), "outbox,mail"] : Array.from({ length: WORKERS }, () => "timers,outbox,mail");
+  const workers = kinds.map((kind) =>
     spawn(process.execPath, [...nodeArgs, "--import", "tsx", `${ROOT}packages/server/src/main.ts`, "worker"], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn", ESKALA_SMTP_PORT: "0" },
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn", ESKALA_SMTP_PORT: "0", ESKALA_WORKERS: kind },
       stdio: ["ignore", "ignore", "inherit"],
     }),
   );
@@ -158,6 +162,7 @@ for (const backlog of BACKLOGS) {
     open_tickets: open,
     backlog_timers: backlog,
     workers: WORKERS,
+    relay_apart: SPLIT,
     deadlines: STEADY,
     rate_per_s: RATE,
     escalated: done,
@@ -177,7 +182,7 @@ for (const backlog of BACKLOGS) {
        where t.tags @> array[$1::text]`,
       ["burst", burstAt],
     );
-    emit({ bench: "escalation.burst", workers: WORKERS, open_tickets: open + BURST, deadlines_at_one_instant: BURST, escalated: burstDone, all_escalated_within_s: +Number(last.s).toFixed(1) });
+    emit({ bench: "escalation.burst", workers: WORKERS, relay_apart: SPLIT, open_tickets: open + BURST, deadlines_at_one_instant: BURST, escalated: burstDone, all_escalated_within_s: +Number(last.s).toFixed(1) });
   }
 
   for (const worker of workers) worker.kill("SIGTERM");

@@ -1,4 +1,4 @@
-import type { Config } from "./config.ts";
+import type { Config, WorkerName } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { createAuthService } from "./auth/auth.service.ts";
@@ -53,7 +53,7 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   const { db } = database;
 
   const hooks: TicketHook[] = [];
-  const workers: (() => Promise<() => Promise<void>>)[] = [];
+  const workers: { name: WorkerName; start: () => Promise<() => Promise<void>> }[] = [];
   const stops: (() => Promise<void>)[] = [];
   const auth = createAuthService({ db });
   if (config.ESKALA_ADMIN_TOKEN) await auth.ensureAdminToken(config.ESKALA_ADMIN_TOKEN);
@@ -73,7 +73,8 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
     org: createOrgService({ db, onChange: () => services.engine?.org.invalidate() }),
     extraRoutes: [],
     async startWorkers() {
-      for (const start of workers) stops.push(await start());
+      // Only the kinds this process is told to run: a deployment may give the relay its own process.
+      for (const w of workers) if (config.ESKALA_WORKERS.includes(w.name)) stops.push(await w.start());
     },
     async close() {
       for (const stop of stops.reverse()) await stop();
@@ -82,10 +83,10 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   };
   const wiring = {
     addHook: (h: TicketHook) => void hooks.push(h),
-    addWorker: (w: (typeof workers)[number]) => void workers.push(w),
+    addWorker: (name: WorkerName, start: (typeof workers)[number]["start"]) => void workers.push({ name, start }),
   };
   // --- engine wiring (SLA clocks, escalation rules, routing, timers, outbox relay) goes here
-  workers.push(async () => {
+  wiring.addWorker("timers", async () => {
     const worker = createTimerWorker(
       { database, clock, handlers: services.timerHandlers },
       {

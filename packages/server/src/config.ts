@@ -4,6 +4,9 @@ const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+/** The background workers a process can run (`ESKALA_WORKERS`): deadline timers, the outbox relay, inbound mail. */
+export const WORKER_NAMES = ["timers", "outbox", "mail"] as const;
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
@@ -20,6 +23,16 @@ const ConfigSchema = z.object({
   ESKALA_SECRET: z.string().min(16).optional(),
   ESKALA_DEMO: bool.default(true),
   ESKALA_WORKER: bool.default(true),
+  ESKALA_WORKERS: z
+    .string()
+    .default("timers,outbox,mail")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((w) => w.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(WORKER_NAMES)).min(1, "name at least one of timers, outbox, mail")),
   ESKALA_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   ESKALA_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   ESKALA_MAIL_DOMAIN: z.string().default("eskala.local"),
@@ -28,6 +41,7 @@ const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type WorkerName = (typeof WORKER_NAMES)[number];
 
 /** Reads the environment once; a bad value stops the process with a readable list. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

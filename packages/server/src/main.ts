@@ -60,7 +60,7 @@ program
 
 program
   .command("worker")
-  .description("Run only the background workers (timers, outbox) against DATABASE_URL")
+  .description("Run only the background workers (timers, outbox, mail; ESKALA_WORKERS chooses) against DATABASE_URL")
   .action(async () => {
     const cfg = config();
     const app = await compose(cfg);

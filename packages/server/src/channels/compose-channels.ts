@@ -1,3 +1,4 @@
+import type { WorkerName } from "../config.ts";
 import pino from "pino";
 import type { Composition } from "../compose.ts";
 import type { TicketHook } from "../tickets/ticket-hooks.ts";
@@ -47,7 +48,7 @@ export async function composeChannels(app: Composition, wiring: ChannelWiring): 
       return escalationRequests(app);
     },
   };
-  wiring.addWorker(mailIntakeWorker(app, inboundDeps, secret, log));
+  wiring.addWorker("mail", mailIntakeWorker(app, inboundDeps, secret, log));
 
   if (app.config.ESKALA_DEMO) {
     const n = await seedChannelsDemo(app);
@@ -69,5 +70,5 @@ export interface ChannelWiring {
   /** Add a ticket hook that runs inside each ticket change's transaction. */
   addHook: (hook: TicketHook) => void;
   /** Add a background worker: start() is called by `serve`/`worker`, the returned function stops it. */
-  addWorker: (start: () => Promise<() => Promise<void>>) => void;
+  addWorker: (name: WorkerName, start: () => Promise<() => Promise<void>>) => void;
 }

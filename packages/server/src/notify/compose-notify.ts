@@ -1,3 +1,4 @@
+import type { WorkerName } from "../config.ts";
 import pino from "pino";
 import type { Composition } from "../compose.ts";
 import { emailHandler } from "../outbox/deliver-email.ts";
@@ -16,7 +17,7 @@ export interface NotifyWiring {
   /** Add a ticket hook that runs inside each ticket change's transaction. */
   addHook: (hook: TicketHook) => void;
   /** Add a background worker: start() is called by `serve`/`worker`, the returned function stops it. */
-  addWorker: (start: () => Promise<() => Promise<void>>) => void;
+  addWorker: (name: WorkerName, start: () => Promise<() => Promise<void>>) => void;
 }
 
 /**
@@ -41,7 +42,7 @@ export async function composeNotify(app: Composition, wiring: NotifyWiring): Pro
     api.addHook("onClose", async () => hub.stop());
   });
 
-  wiring.addWorker(async () => {
+  wiring.addWorker("outbox", async () => {
     const relay = createNotifyRelay(app, {
       onError: (err, row) => log.error({ err, outbox_id: row?.id }, "outbox relay error"),
       onRecorded: (row, status, outcome) =>

@@ -1,3 +1,4 @@
+import type { WorkerName } from "../config.ts";
 /**
  * Wires the SLA part (issue 3) into the composition: its routes, the ticket hook that keeps
  * clocks and timers, the timer handlers, the ticket's `sla` block, and the demo configuration.
@@ -21,7 +22,7 @@ import { slaRoutes } from "./sla.routes.ts";
 
 export interface SlaWiring {
   addHook: (hook: TicketHook) => void;
-  addWorker: (start: () => Promise<() => Promise<void>>) => void;
+  addWorker: (name: WorkerName, start: () => Promise<() => Promise<void>>) => void;
 }
 
 /** Several processes share PostgreSQL: another process's edit is seen within this long. */
@@ -77,8 +78,15 @@ export async function composeSla(app: Composition, wiring: SlaWiring): Promise<S
   app.ticketExtras = {
     ...app.ticketExtras,
     // A second argument (the viewer) hides the policy name and tier budgets from customers.
-    sla: async (ticketId: string, viewer?: { role: string }, state?: { ledger: unknown; policy_id: string | null } | null) =>
-      presentSla(await sla.engine.currentPlan(app.database.db, ticketId, app.clock.now(), state as StoredSla | null | undefined), viewer),
+    sla: async (
+      ticketId: string,
+      viewer?: { role: string },
+      state?: { ledger: unknown; policy_id: string | null } | null,
+    ) =>
+      presentSla(
+        await sla.engine.currentPlan(app.database.db, ticketId, app.clock.now(), state as StoredSla | null | undefined),
+        viewer,
+      ),
   };
   (app.extraRoutes ??= []).push(slaRoutes(sla));
   app.slaRequestMinutes = async (ticket: TicketRow, trx?: Transaction<DB>) =>

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
 import { createTimerWorker, setTimers, type TimerHandler } from "../../src/engine/timers.ts";
 import { enqueue } from "../../src/outbox/outbox.ts";
 import { readTimeline } from "../../src/sla/sla.repo.ts";
@@ -150,5 +151,59 @@ describe("the timer worker's batches", () => {
       ["wb", false],
       ["wc", true],
     ]);
+  });
+});
+
+describe("ESKALA_WORKERS", () => {
+  it("runs only the named workers in a process: a relay-only process delivers but fires no deadline", async () => {
+    const outboxOnly = await startTestApp({ clock, config: { ESKALA_WORKERS: ["outbox"] } });
+    try {
+      const db = outboxOnly.db;
+      const due = new Date(clock.now().getTime() - 1000);
+      await db
+        .transaction()
+        .execute((trx) => setTimers(trx, [{ ticketId: null, kind: "test.none", key: "only-outbox", dueAt: due }]));
+      await db
+        .transaction()
+        .execute((trx) =>
+          enqueue(
+            trx,
+            [
+              {
+                kind: "notification",
+                key: "only-outbox",
+                payload: { user_id: outboxOnly.people.agent1.id, kind: "test", title: "hello" },
+              },
+            ],
+            clock.now(),
+          ),
+        );
+      await outboxOnly.services.startWorkers();
+      const deadline = Date.now() + 10_000;
+      let delivered = false;
+      while (!delivered && Date.now() < deadline) {
+        const row = await db
+          .selectFrom("outbox")
+          .select("status")
+          .where("idempotency_key", "=", "only-outbox")
+          .executeTakeFirstOrThrow();
+        delivered = row.status === "delivered";
+        if (!delivered) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(delivered).toBe(true);
+      const timer = await db
+        .selectFrom("timers")
+        .select("fired_at")
+        .where("key", "=", "only-outbox")
+        .executeTakeFirstOrThrow();
+      expect(timer.fired_at).toBeNull();
+    } finally {
+      await outboxOnly.close();
+    }
+  });
+
+  it("refuses an unknown worker name with a readable error", () => {
+    expect(() => loadConfig({ ESKALA_WORKERS: "timers,relay" })).toThrow(/ESKALA_WORKERS/);
+    expect(loadConfig({ ESKALA_WORKERS: "timers, outbox" }).ESKALA_WORKERS).toEqual(["timers", "outbox"]);
   });
 });
