@@ -74,11 +74,9 @@ const flushFirings: DeferredFlush<FiringRow> = async (trx, rows) => {
  */
 async function claimFiring(trx: Transaction<DB>, row: FiringRow): Promise<boolean> {
   if (isDeferred(trx)) {
-    const taken = deferredRows(trx, flushFirings).some(
-      (f) => f.rule_id === row.rule_id && f.occurrence_key === row.occurrence_key,
-    );
-    if (!taken && row.occurrence_key.startsWith("ev:")) return defer(trx, flushFirings, row);
-    if (taken) return false;
+    const waiting = deferredRows(trx, flushFirings);
+    if (waiting.some((f) => f.rule_id === row.rule_id && f.occurrence_key === row.occurrence_key)) return false;
+    if (row.occurrence_key.startsWith("ev:")) return defer(trx, flushFirings, row);
   }
   const claimed = await trx
     .insertInto("rule_firings")

@@ -138,7 +138,9 @@ export function createTimerWorker(
     for (const t of batch) {
       const handler = handlers.get(t.kind);
       if (!handler?.prepare || !t.ticket_id || perTicket.get(t.ticket_id) !== 1) continue;
-      byHandler.set(handler, [...(byHandler.get(handler) ?? []), t]);
+      const timers = byHandler.get(handler) ?? [];
+      if (timers.length === 0) byHandler.set(handler, timers);
+      timers.push(t);
     }
     try {
       for (const [handler, timers] of byHandler) if (timers.length > 1) await handler.prepare!(trx, timers);

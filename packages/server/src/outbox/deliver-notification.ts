@@ -22,50 +22,50 @@ interface Inserted {
 export function notificationHandler(): KindHandler {
   return {
     async commitMany(trx, rows, now) {
-      const results: Outcome[] = [];
-      const items: {
-        id: string;
-        user_id: string;
-        ticket_id: string | null;
-        kind: string;
-        title: string;
-        body: string;
-      }[] = [];
-      for (const { row } of rows) {
+      // Each row's new notification id, or null when its payload is unusable.
+      const ids = rows.map(({ row }) => {
         const p = row.payload as unknown as NotificationPayload;
-        if (!p.user_id || !p.title) {
+        return p.user_id && p.title ? randomUUID() : null;
+      });
+      const items = rows.flatMap(({ row }, i) => {
+        const p = row.payload as unknown as NotificationPayload;
+        const id = ids[i];
+        return id
+          ? [
+              {
+                id,
+                user_id: p.user_id,
+                ticket_id: row.ticket_id,
+                kind: p.kind ?? "info",
+                title: p.title,
+                body: p.body ?? "",
+              },
+            ]
+          : [];
+      });
+      // Inserted only while the user exists: no row back means the user is gone.
+      const { rows: inserted } = items.length
+        ? await sql<Inserted>`
+            insert into notifications (id, user_id, ticket_id, kind, title, body, created_at)
+            select x.id, u.id, x.ticket_id, x.kind, x.title, x.body, ${now}::timestamptz
+            from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
+              as x(id uuid, user_id uuid, ticket_id uuid, kind text, title text, body text)
+            join users u on u.id = x.user_id
+            returning id, user_id, kind, title, body, ticket_id, created_at`.execute(trx)
+        : { rows: [] };
+      const byId = new Map(inserted.map((n) => [n.id, n]));
+      const results: Outcome[] = [];
+      for (const id of ids) {
+        if (!id) {
           results.push({ ok: false, error: "notification payload without user_id/title", permanent: true });
           continue;
         }
-        const id = randomUUID();
-        items.push({
-          id,
-          user_id: p.user_id,
-          ticket_id: row.ticket_id,
-          kind: p.kind ?? "info",
-          title: p.title,
-          body: p.body ?? "",
-        });
-        results.push({ ok: true, meta: { id } });
-      }
-      if (items.length === 0) return results;
-      // Inserted only while the user exists: no row back means the user is gone.
-      const { rows: inserted } = await sql<Inserted>`
-        insert into notifications (id, user_id, ticket_id, kind, title, body, created_at)
-        select x.id, u.id, x.ticket_id, x.kind, x.title, x.body, ${now}::timestamptz
-        from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
-          as x(id uuid, user_id uuid, ticket_id uuid, kind text, title text, body text)
-        join users u on u.id = x.user_id
-        returning id, user_id, kind, title, body, ticket_id, created_at`.execute(trx);
-      const byId = new Map(inserted.map((n) => [n.id, n]));
-      for (const [i, result] of results.entries()) {
-        if (!result.ok) continue;
-        const item = byId.get(String(result.meta!.id));
+        const item = byId.get(id);
         if (!item) {
-          results[i] = { ok: false, error: "the user no longer exists", permanent: true };
+          results.push({ ok: false, error: "the user no longer exists", permanent: true });
           continue;
         }
-        results[i] = { ok: true };
+        results.push({ ok: true });
         const { user_id, ...rest } = item;
         const signal = {
           t: "notification",
