@@ -163,21 +163,19 @@ describe("ESKALA_WORKERS", () => {
       await db
         .transaction()
         .execute((trx) => setTimers(trx, [{ ticketId: null, kind: "test.none", key: "only-outbox", dueAt: due }]));
-      await db
-        .transaction()
-        .execute((trx) =>
-          enqueue(
-            trx,
-            [
-              {
-                kind: "notification",
-                key: "only-outbox",
-                payload: { user_id: outboxOnly.people.agent1.id, kind: "test", title: "hello" },
-              },
-            ],
-            clock.now(),
-          ),
-        );
+      await db.transaction().execute((trx) =>
+        enqueue(
+          trx,
+          [
+            {
+              kind: "notification",
+              key: "only-outbox",
+              payload: { user_id: outboxOnly.people.agent1.id, kind: "test", title: "hello" },
+            },
+          ],
+          clock.now(),
+        ),
+      );
       await outboxOnly.services.startWorkers();
       const deadline = Date.now() + 10_000;
       let delivered = false;
@@ -200,6 +198,12 @@ describe("ESKALA_WORKERS", () => {
     } finally {
       await outboxOnly.close();
     }
+  });
+
+  it("refuses a timer batch size that is not a whole number from 1 to 1000", () => {
+    for (const bad of ["0", "1001", "2.5", "many"])
+      expect(() => loadConfig({ ESKALA_TIMER_BATCH: bad })).toThrow(/ESKALA_TIMER_BATCH/);
+    expect(loadConfig({}).ESKALA_TIMER_BATCH).toBe(25);
   });
 
   it("refuses an unknown worker name with a readable error", () => {

@@ -349,6 +349,37 @@ describe("in-app notifications", () => {
     expect(unreadOnly.body.items).toEqual([]);
   });
 
+  it("kills a notification row without a user or title, and writes the others of its batch", async () => {
+    const { agent1 } = t.people;
+    await enqueue(
+      t.db,
+      [
+        { kind: "notification", key: "bad:no-title", payload: { user_id: agent1.id, kind: "info" } as never },
+        { kind: "notification", key: "bad:no-user", payload: { kind: "info", title: "Tanpa pengguna" } as never },
+        {
+          kind: "notification",
+          key: "bad:good",
+          payload: { user_id: agent1.id, kind: "info", title: "Baris yang baik" },
+        },
+      ],
+      clock.now(),
+    );
+    expect(await relay.runOnce()).toBe(3);
+    for (const key of ["bad:no-title", "bad:no-user"])
+      expect(await outboxRow(key)).toMatchObject({
+        status: "dead",
+        last_error: "notification payload without user_id/title",
+      });
+    expect(await outboxRow("bad:good")).toMatchObject({ status: "delivered" });
+    const written = await t.db
+      .selectFrom("notifications")
+      .select("title")
+      .where("user_id", "=", agent1.id)
+      .where("kind", "=", "info")
+      .execute();
+    expect(written.map((n) => n.title)).toEqual(["Baris yang baik"]);
+  });
+
   it("refuses a read request with neither or both of ids and all, or unknown fields", async () => {
     for (const body of [
       {},
@@ -389,11 +420,19 @@ describe("recording a batch", () => {
       t.db,
       [
         { kind: "email", key: "batch:email", payload: { to: "rani@example.com", subject: "s", text: "t" } },
-        { kind: "webhook", key: "batch:webhook", payload: { webhook_id: "00000000-0000-4000-8000-000000000000", event: "x", body: {} } },
+        {
+          kind: "webhook",
+          key: "batch:webhook",
+          payload: { webhook_id: "00000000-0000-4000-8000-000000000000", event: "x", body: {} },
+        },
         {
           kind: "notification",
           key: "batch:gone",
-          payload: { user_id: "00000000-0000-4000-8000-000000000001", kind: "info", title: "Untuk pengguna yang sudah dihapus" },
+          payload: {
+            user_id: "00000000-0000-4000-8000-000000000001",
+            kind: "info",
+            title: "Untuk pengguna yang sudah dihapus",
+          },
         },
       ],
       now,
@@ -407,7 +446,11 @@ describe("recording a batch", () => {
     expect(webhook).toMatchObject({ status: "pending", attempts: 1, delivered_at: null });
     expect(webhook.next_attempt_at.getTime()).toBeGreaterThan(now.getTime());
     expect(errors).toEqual([webhook.id]);
-    const notes = await t.db.selectFrom("notifications").select("id").where("title", "=", "Untuk pengguna yang sudah dihapus").execute();
+    const notes = await t.db
+      .selectFrom("notifications")
+      .select("id")
+      .where("title", "=", "Untuk pengguna yang sudah dihapus")
+      .execute();
     expect(notes).toEqual([]);
   });
 });
