@@ -2,6 +2,8 @@
  * API benchmark (issue 2): ticket creation through HTTP on PostgreSQL and on the embedded
  * database, and the first page of a filtered open-ticket list with 1,000,000 tickets.
  * autocannon runs in this process on the same 2-core machine as the server and the database.
+ * Creation runs at full speed (50 and 8 connections) and at the issue's rate (1,000/s; 250/s embedded)
+ * for the latency at that load.
  * Env: BENCH_TICKETS (default 1000000), BENCH_SECONDS (default 15), BENCH_WARMUP (seconds of load
  * before the measured run, default 5), BENCH_SKIP_EMBEDDED=1.
  */
@@ -13,7 +15,8 @@ const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" };
 
-async function createLoad(url: string, label: string, connections: number) {
+/** Creation at full speed with `connections` in flight, or at a fixed `rate` a second (latency at that load). */
+async function createLoad(url: string, label: string, connections: number, rate?: number) {
   let i = 0;
   // A few seconds first, not counted: each connection prepares its statements, the first tickets
   // of each requester create the customer, the JIT warms up. Then the measured run.
@@ -23,6 +26,7 @@ async function createLoad(url: string, label: string, connections: number) {
     headers: auth,
     connections,
     duration,
+    ...(rate ? { overallRate: rate } : {}),
     requests: [
       {
         setupRequest: (req) => ({
@@ -45,6 +49,7 @@ async function createLoad(url: string, label: string, connections: number) {
     bench: "api.create",
     database: label,
     connections,
+    ...(rate ? { target_rate_per_s: rate } : {}),
     warmup_seconds: WARMUP,
     seconds: SECONDS,
     created: ok,
@@ -92,6 +97,7 @@ await cli(["seed", "--demo"], { DATABASE_URL: dbUrl, ESKALA_DEMO: "true" });
 let server = await startServer({ DATABASE_URL: dbUrl, ESKALA_PG_POOL_SIZE: "20" }, 3901);
 await createLoad(server.url, "postgres", 50);
 await createLoad(server.url, "postgres", 8); // fewer in flight: the latency side of the same server
+await createLoad(server.url, "postgres", 50, 1000); // the issue's rate: its latency
 await server.stop();
 
 console.error(`seeding ${TICKETS} tickets…`);
@@ -106,5 +112,6 @@ if (!process.env.BENCH_SKIP_EMBEDDED) {
   await cli(["seed", "--demo"], { ESKALA_DATA_DIR: dir, ESKALA_DEMO: "true" });
   server = await startServer({ ESKALA_DATA_DIR: dir }, 3903);
   await createLoad(server.url, "pglite", 10);
+  await createLoad(server.url, "pglite", 10, 250);
   await server.stop();
 }

@@ -200,6 +200,7 @@ export type TicketRow = Selectable<TicketsTable>;
 export type NewTicket = Insertable<TicketsTable>;
 export type TicketUpdate = Updateable<TicketsTable>;
 export type UserRow = Selectable<UsersTable>;
+export type GroupRow = Selectable<GroupsTable>;
 
 // --- 002_engine.sql
 

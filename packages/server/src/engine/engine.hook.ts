@@ -9,7 +9,7 @@ import { runHooks, type TicketChange, type TicketHook } from "../tickets/ticket-
 import type { EngineEffects } from "./effects.ts";
 import type { EscalationService } from "./escalation.service.ts";
 import { ticketFacts, type OrgCache } from "./org-cache.ts";
-import { routeTicket } from "./routing.ts";
+import { forgetRoutingAgents, routeTicket } from "./routing.ts";
 import type { RulesService } from "./rules.service.ts";
 
 /** Rule chains deeper than this stop with a recorded reason (core's loop check refuses most loops at save time). */
@@ -317,6 +317,7 @@ export function createEngineHook(deps: {
     set: Partial<TicketRow>,
     ctx: { ruleId: string; ruleName: string; depth: number; now: Date },
   ) {
+    if ("assignee_id" in set || "status" in set) forgetRoutingAgents(trx);
     const changes = Object.fromEntries(
       Object.entries(set)
         .filter(([k]) => k !== "priority_rank")

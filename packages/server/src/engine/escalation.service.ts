@@ -20,7 +20,7 @@ import { runHooks, type TicketHook } from "../tickets/ticket-hooks.ts";
 import { findTicketForUpdate } from "../tickets/ticket.repo.ts";
 import type { EngineEffects } from "./effects.ts";
 import { ticketFacts, type OrgCache, type OrgSnapshot } from "./org-cache.ts";
-import { routeTicket } from "./routing.ts";
+import { forgetRoutingAgents, routeTicket } from "./routing.ts";
 import { setTimers } from "./timers.ts";
 
 const PLAN_ERRORS: Record<
@@ -143,39 +143,36 @@ export function createEscalationService(deps: {
             }
           : null;
     const tierChanged = decision.to.tier !== current.tier;
+    const status = current.status === "new" ? "open" : current.status;
+    // Land with an agent of the target group when one fits (decided before the one update);
+    // otherwise the ticket waits in the group queue.
+    let assignee = decision.to.assignee_id;
+    if (assignee) forgetRoutingAgents(trx);
+    else {
+      const target = { ...current, tier: decision.to.tier, group_id: decision.to.group_id, assignee_id: null, status };
+      const routed = await routeTicket(trx, target, snapshot, now, {
+        excludeAgentIds: current.assignee_id ? [current.assignee_id] : [],
+      });
+      if ("assigned" in routed) assignee = routed.assigned;
+    }
     let ticket = await trx
       .updateTable("tickets")
       .set({
         tier: decision.to.tier,
         group_id: decision.to.group_id,
-        assignee_id: decision.to.assignee_id,
+        assignee_id: assignee,
         ...(note ? { handoff_note: JSON.stringify(note) } : {}),
         escalation_count:
           current.escalation_count + (decision.type === "de_escalation" || decision.type === "reassignment" ? 0 : 1),
         escalated_at: now,
         ...(tierChanged ? { tier_entered_at: now } : {}),
-        status: current.status === "new" ? "open" : current.status,
+        status,
         updated_at: now,
         version: current.version + 1,
       })
       .where("id", "=", current.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-
-    // Land with an agent of the target group when one fits; otherwise the ticket waits in the group queue.
-    if (!ticket.assignee_id) {
-      const routed = await routeTicket(trx, ticket, snapshot, now, {
-        excludeAgentIds: current.assignee_id ? [current.assignee_id] : [],
-      });
-      if ("assigned" in routed) {
-        ticket = await trx
-          .updateTable("tickets")
-          .set({ assignee_id: routed.assigned })
-          .where("id", "=", ticket.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-      }
-    }
 
     const record = await insertEscalation(trx, {
       id: randomUUID(),

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { defer, isDeferred, type DeferredFlush } from "../db/deferred.ts";
 import { pickAgent, type RoutingAgent } from "@eskala/core/routing";
 import type { TicketRow } from "../db/schema.ts";
 import type { Executor } from "../tickets/ticket-events.ts";
@@ -7,8 +8,54 @@ import type { OrgSnapshot } from "./org-cache.ts";
 export type RouteResult =
   { assigned: string } | { waiting: "no_agent_available" } | { missingSkill: true } | { skipped: true };
 
+/**
+ * Per deferring transaction (a group of creations, a timer batch: db/deferred.ts), each group's
+ * agents as first read, with the loads this transaction's own routing added since: many tickets
+ * routed into one group cost one read, and each sees the assignments made before it.
+ */
+const readInTransaction = new WeakMap<object, Map<string, RoutingAgent[]>>();
+
+/**
+ * Forgets what this transaction read of the agents: after a change of assignee that routing did
+ * not make (a rule's assign, an escalation to a person), the next routing reads the loads afresh.
+ */
+export function forgetRoutingAgents(trx: Executor): void {
+  readInTransaction.delete(trx);
+}
+
+interface MarkRow {
+  user_id: string;
+  at: Date;
+}
+
+/**
+ * The round-robin marks of a deferring transaction, in one statement. Another change assigning to
+ * the same agent right now holds the row until it commits and writes about the same instant: skip
+ * it rather than queue every change behind it.
+ */
+const flushMarks: DeferredFlush<MarkRow> = async (trx, rows) => {
+  const last = new Map<string, string>();
+  for (const r of rows) last.set(r.user_id, new Date(r.at).toISOString());
+  await sql`
+    update agent_profiles p set last_assigned_at = m.at
+    from (select * from unnest(${[...last.keys()]}::uuid[], ${[...last.values()]}::timestamptz[]) as m(user_id, at)) m
+    where p.user_id = m.user_id
+      and p.user_id in (select user_id from agent_profiles where user_id = any(${[...last.keys()]}::uuid[]) for no key update skip locked)`.execute(
+    trx,
+  );
+};
+
 /** The agents of a group with what routing needs: presence, capacity, open load, skills, languages. */
 export async function loadRoutingAgents(db: Executor, groupId: string): Promise<RoutingAgent[]> {
+  if (!isDeferred(db)) return readRoutingAgents(db, groupId);
+  const groups = readInTransaction.get(db) ?? new Map<string, RoutingAgent[]>();
+  readInTransaction.set(db, groups);
+  let agents = groups.get(groupId);
+  if (!agents) groups.set(groupId, (agents = await readRoutingAgents(db, groupId)));
+  return agents;
+}
+
+async function readRoutingAgents(db: Executor, groupId: string): Promise<RoutingAgent[]> {
   const rows = await db
     .selectFrom("group_members as gm")
     .innerJoin("agent_profiles as p", "p.user_id", "gm.user_id")
@@ -68,10 +115,20 @@ export async function routeTicket(
   });
   if (!picked.ok)
     return picked.reason === "no_skill_in_tier" ? { missingSkill: true } : { waiting: "no_agent_available" };
+  // This transaction's later routing sees the assignment (an agent is in every group's list it belongs to).
+  for (const agents of readInTransaction.get(trx)?.values() ?? [])
+    for (const a of agents)
+      if (a.id === picked.agentId) {
+        a.openAssignedCount += 1;
+        a.lastAssignedAt = now;
+      }
+  if (defer(trx, flushMarks, { user_id: picked.agentId, at: now })) return { assigned: picked.agentId };
   // The round-robin mark. Another change assigning to the same agent right now holds the row until
   // it commits and writes about the same instant: skip it rather than queue every change behind it.
   await sql`
     update agent_profiles set last_assigned_at = ${now}
-    where user_id = (select user_id from agent_profiles where user_id = ${picked.agentId} for no key update skip locked)`.execute(trx);
+    where user_id = (select user_id from agent_profiles where user_id = ${picked.agentId} for no key update skip locked)`.execute(
+    trx,
+  );
   return { assigned: picked.agentId };
 }

@@ -3,7 +3,7 @@
  * ledger, clock rows, timers and the ticket's policy column together), rebuild from the timeline.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
-import { flushDeferred } from "../db/deferred.ts";
+import { defer, deferredRows, flushDeferred, type DeferredFlush } from "../db/deferred.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
 import { TIMER_CHANNEL } from "../engine/timers.ts";
 import type { Ledger, LedgerEvent } from "./ledger.ts";
@@ -36,6 +36,7 @@ export interface StoredState {
 
 /** A ticket's ledger and (when asked) its organization's segment, in one query. */
 export async function readState(db: Executor, ticketId: string, orgId: string | null): Promise<StoredState> {
+  await flushPlanOf(db, ticketId);
   const { rows } = await sql<{ ledger: Ledger | null; policy_id: string | null; segment: string | null }>`
     select s.ledger, s.policy_id,
       ${orgId === null ? sql`null::text` : sql`(select o.segment from organizations o where o.id = ${orgId})`} as segment
@@ -85,6 +86,8 @@ export async function lockTickets(
   where: ReturnType<typeof sql>,
   limit: number,
 ): Promise<LockedTicket[]> {
+  // A ledger this transaction planned but has not written yet (deferred) must be read back as planned.
+  if (deferredRows(trx, flushPlans).length > 0) await flushDeferred(trx);
   const { rows } = await sql<TicketRow & { sla_ledger: Ledger | null; sla_segment: string | null }>`
     select t.*, s.ledger as sla_ledger, (select o.segment from organizations o where o.id = t.organization_id) as sla_segment
     from tickets t left join ticket_sla s on s.ticket_id = t.id
@@ -107,13 +110,98 @@ export interface WriteOptions {
   tierEnteredAt: Date;
 }
 
+interface PlanRow {
+  ticket_id: string;
+  policy_id: string | null;
+  policy_version: number | null;
+  ledger: Ledger;
+  now: string;
+  tier_entered_at: string;
+  keep_timer_ids: number[];
+  clocks: unknown[];
+  timers: unknown[];
+}
+
 /**
- * Writes a plan in one statement: the ledger, the clock rows (targets no longer planned removed),
- * the timers, the ticket's policy and tier entry; then a NOTIFY (held to the commit) only when a timer is due before the
- * worker would look again anyway. Timers: new ones inserted (a key carries its instant, so an
- * unchanged plan writes nothing); unplanned future ones deleted unless a worker holds them. Timers
- * already due are left to the worker, which may be firing one in this very transaction (a rule
- * reacting to a breach): their handler finds them stale and does nothing.
+ * Writes plans in one statement, whatever their number: the ledgers, the clock rows (targets no
+ * longer planned removed), the timers, each ticket's policy and tier entry. Timers: new ones
+ * inserted (a key carries its instant, so an unchanged plan writes nothing); unplanned future ones
+ * deleted unless a worker holds them. Timers already due are left to the worker, which may be
+ * firing one in this very transaction (a rule reacting to a breach): their handler finds them
+ * stale and does nothing. A ticket planned twice in a deferring transaction keeps its last plan.
+ */
+const flushPlans: DeferredFlush<PlanRow> = async (trx, all) => {
+  const last = new Map<string, PlanRow>();
+  for (const row of all) {
+    const before = last.get(row.ticket_id);
+    last.delete(row.ticket_id); // keep the order of last plans
+    last.set(
+      row.ticket_id,
+      before ? { ...row, keep_timer_ids: [...before.keep_timer_ids, ...row.keep_timer_ids] } : row,
+    );
+  }
+  // The ids again as an array: with it the planner keeps to the tickets' index rows whatever the
+  // (generic, prepared) plan guesses of the recordset, instead of scanning whole tables.
+  const ids = [...last.keys()];
+  await sql`
+    with
+    p as (
+      select * from jsonb_to_recordset(${JSON.stringify([...last.values()])}::jsonb) as p(ticket_id uuid, policy_id uuid,
+        policy_version int, ledger jsonb, now timestamptz, tier_entered_at timestamptz, keep_timer_ids bigint[], clocks jsonb, timers jsonb)
+    ),
+    s as (
+      insert into ticket_sla (ticket_id, policy_id, policy_version, ledger, updated_at)
+      select ticket_id, policy_id, policy_version, ledger, now from p
+      on conflict (ticket_id) do update set policy_id = excluded.policy_id, policy_version = excluded.policy_version,
+        ledger = excluded.ledger, updated_at = excluded.updated_at
+    ),
+    x as (
+      select p.ticket_id, x.* from p, jsonb_to_recordset(p.clocks) as x(target text, state text, started_at timestamptz,
+        due_at timestamptz, stopped_at timestamptz, breached_at timestamptz, business_minutes float8, paused_minutes float8, data jsonb)
+    ),
+    c as (
+      insert into ticket_clocks (ticket_id, target, state, started_at, due_at, stopped_at, breached_at, business_minutes, paused_minutes, data)
+      select ticket_id, target, state, started_at, due_at, stopped_at, breached_at, business_minutes, paused_minutes, data from x
+      on conflict (ticket_id, target) do update set state = excluded.state, started_at = excluded.started_at,
+        due_at = excluded.due_at, stopped_at = excluded.stopped_at, breached_at = excluded.breached_at,
+        business_minutes = excluded.business_minutes, paused_minutes = excluded.paused_minutes, data = excluded.data
+    ),
+    cd as (
+      delete from ticket_clocks k using p
+      where k.ticket_id = any(${ids}::uuid[]) and k.ticket_id = p.ticket_id and not exists (select 1 from x where x.ticket_id = k.ticket_id and x.target = k.target)
+    ),
+    y as (select p.ticket_id, y.* from p, jsonb_to_recordset(p.timers) as y(kind text, key text, due_at timestamptz, data jsonb)),
+    td as (
+      delete from timers where id in (
+        select t.id from timers t join p on p.ticket_id = t.ticket_id
+        where t.ticket_id = any(${ids}::uuid[]) and t.fired_at is null and t.kind in (${KINDS_SQL}) and t.due_at > p.now and t.id <> all(p.keep_timer_ids)
+          and not exists (select 1 from y where y.ticket_id = t.ticket_id and y.key = t.key)
+        for update of t skip locked)
+    ),
+    ti as (
+      insert into timers (ticket_id, kind, key, due_at, data)
+      select ticket_id, kind, key, due_at, data from y
+      on conflict (key) where fired_at is null do nothing
+    ),
+    tu as (
+      update tickets t set sla_policy_id = (select sp.id from sla_policies sp where sp.id = p.policy_id),
+        tier_entered_at = p.tier_entered_at
+      from p
+      where t.id = any(${ids}::uuid[]) and t.id = p.ticket_id
+        and (t.sla_policy_id is distinct from p.policy_id or t.tier_entered_at is distinct from p.tier_entered_at)
+    )
+    select 1`.execute(trx);
+};
+
+/** Writes this transaction's deferred plans now if one of them is this ticket's (its readers need it written). */
+export async function flushPlanOf(trx: Executor, ticketId: string): Promise<void> {
+  if (deferredRows(trx, flushPlans).some((p) => p.ticket_id === ticketId)) await flushDeferred(trx);
+}
+
+/**
+ * Writes a ticket's plan (see flushPlans): at the end of the transaction if it defers its writes
+ * (db/deferred.ts), else now; then a NOTIFY (held to the commit) only when a timer is due before
+ * the worker would look again anyway.
  */
 export async function writePlan(
   trx: Transaction<DB>,
@@ -121,63 +209,29 @@ export async function writePlan(
   plan: SlaPlan,
   opts: WriteOptions,
 ): Promise<void> {
-  const policyId = plan.policy?.core.id ?? null;
-  const clocks = plan.clocks.map((c) => ({
-    target: c.target,
-    state: c.state,
-    started_at: c.startedAt.toISOString(),
-    due_at: c.dueAt.toISOString(),
-    stopped_at: c.stoppedAt?.toISOString() ?? null,
-    breached_at: c.breachedAt?.toISOString() ?? null,
-    business_minutes: c.businessMinutes,
-    paused_minutes: c.pausedMinutes,
-    data: { target_minutes: c.targetMinutes, ...(c.tier !== null ? { tier: c.tier } : {}) },
-  }));
-  const timers = plan.timers.map((t) => ({
-    kind: t.kind,
-    key: t.key,
-    due_at: t.dueAt.toISOString(),
-    data: t.data ?? {},
-  }));
+  const row: PlanRow = {
+    ticket_id: ticketId,
+    policy_id: plan.policy?.core.id ?? null,
+    policy_version: plan.policy?.version ?? null,
+    ledger: plan.ledger,
+    now: opts.now.toISOString(),
+    tier_entered_at: opts.tierEnteredAt.toISOString(),
+    keep_timer_ids: opts.keepTimerId ? [opts.keepTimerId] : [],
+    clocks: plan.clocks.map((c) => ({
+      target: c.target,
+      state: c.state,
+      started_at: c.startedAt.toISOString(),
+      due_at: c.dueAt.toISOString(),
+      stopped_at: c.stoppedAt?.toISOString() ?? null,
+      breached_at: c.breachedAt?.toISOString() ?? null,
+      business_minutes: c.businessMinutes,
+      paused_minutes: c.pausedMinutes,
+      data: { target_minutes: c.targetMinutes, ...(c.tier !== null ? { tier: c.tier } : {}) },
+    })),
+    timers: plan.timers.map((t) => ({ kind: t.kind, key: t.key, due_at: t.dueAt.toISOString(), data: t.data ?? {} })),
+  };
+  if (!defer(trx, flushPlans, row)) await flushPlans(trx, [row]);
   const soonest = plan.timers[0]?.dueAt;
-  await sql`
-    with
-    s as (
-      insert into ticket_sla (ticket_id, policy_id, policy_version, ledger, updated_at)
-      values (${ticketId}, ${policyId}, ${plan.policy?.version ?? null}, ${JSON.stringify(plan.ledger)}::jsonb, ${opts.now})
-      on conflict (ticket_id) do update set policy_id = excluded.policy_id, policy_version = excluded.policy_version,
-        ledger = excluded.ledger, updated_at = excluded.updated_at
-    ),
-    x as (
-      select * from jsonb_to_recordset(${JSON.stringify(clocks)}::jsonb) as x(target text, state text, started_at timestamptz,
-        due_at timestamptz, stopped_at timestamptz, breached_at timestamptz, business_minutes float8, paused_minutes float8, data jsonb)
-    ),
-    c as (
-      insert into ticket_clocks (ticket_id, target, state, started_at, due_at, stopped_at, breached_at, business_minutes, paused_minutes, data)
-      select ${ticketId}, target, state, started_at, due_at, stopped_at, breached_at, business_minutes, paused_minutes, data from x
-      on conflict (ticket_id, target) do update set state = excluded.state, started_at = excluded.started_at,
-        due_at = excluded.due_at, stopped_at = excluded.stopped_at, breached_at = excluded.breached_at,
-        business_minutes = excluded.business_minutes, paused_minutes = excluded.paused_minutes, data = excluded.data
-    ),
-    cd as (delete from ticket_clocks where ticket_id = ${ticketId} and target not in (select target from x)),
-    y as (select * from jsonb_to_recordset(${JSON.stringify(timers)}::jsonb) as y(kind text, key text, due_at timestamptz, data jsonb)),
-    td as (
-      delete from timers where id in (
-        select id from timers where ticket_id = ${ticketId} and fired_at is null and kind in (${KINDS_SQL})
-          and key not in (select key from y) and id <> ${opts.keepTimerId ?? -1} and due_at > ${opts.now}
-        for update skip locked)
-    ),
-    ti as (
-      insert into timers (ticket_id, kind, key, due_at, data)
-      select ${ticketId}, kind, key, due_at, data from y
-      on conflict (key) where fired_at is null do nothing
-    ),
-    tu as (
-      update tickets set sla_policy_id = (select p.id from sla_policies p where p.id = ${policyId}),
-        tier_entered_at = ${opts.tierEnteredAt}
-      where id = ${ticketId} and (sla_policy_id is distinct from ${policyId}::uuid or tier_entered_at is distinct from ${opts.tierEnteredAt}::timestamptz)
-    )
-    select 1`.execute(trx);
   if (soonest && soonest.getTime() < opts.now.getTime() + NOTIFY_HORIZON_MS)
     await sql`select pg_notify(${TIMER_CHANNEL}, ${soonest.toISOString()})`.execute(trx);
 }

@@ -91,3 +91,30 @@ export async function findOrCreateCustomer(
       .executeTakeFirstOrThrow()
   );
 }
+
+type Customer = Awaited<ReturnType<typeof findOrCreateCustomer>>;
+
+/**
+ * The requesters of a group of creations, by lower-cased email: the known ones in one query, each
+ * new address created (as `findOrCreateCustomer`, once even if it appears twice).
+ */
+export async function findOrCreateCustomers(
+  db: Executor,
+  inputs: Parameters<typeof findOrCreateCustomer>[1][],
+  now: Date,
+): Promise<Map<string, Customer>> {
+  const out = new Map<string, Customer>();
+  const emails = [...new Set(inputs.map((i) => i.email.trim().toLowerCase()))];
+  if (emails.length === 0) return out;
+  const known = await db
+    .selectFrom("users")
+    .select(["id", "organization_id", "language", "role", sql<string>`lower(email)`.as("key")])
+    .where(sql<boolean>`lower(email) = any(${emails}::text[])`)
+    .execute();
+  for (const { key, ...row } of known) out.set(key, row);
+  for (const input of inputs) {
+    const key = input.email.trim().toLowerCase();
+    if (!out.has(key)) out.set(key, await findOrCreateCustomer(db, input, now));
+  }
+  return out;
+}

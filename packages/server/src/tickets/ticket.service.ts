@@ -1,23 +1,47 @@
-import type { Kysely } from "kysely";
+import { randomUUID } from "node:crypto";
+import type { Kysely, Transaction } from "kysely";
 import { PRIORITIES, checkTransition, type Priority, type ResolutionCode, type TicketStatus } from "@eskala/core";
 import type { CreateTicketBody, UpdateTicketBody } from "@eskala/contracts";
 import type { Actor } from "../auth/actor.ts";
-import type { DB, TicketRow, TicketUpdate } from "../db/schema.ts";
+import type { DB, GroupRow, NewTicket, TicketRow, TicketUpdate } from "../db/schema.ts";
 import { AppError } from "../lib/app-error.ts";
 import { adminOnlyField, assertStaff, assertVisible } from "./ticket-access.ts";
 import { appendEvents, type TimelineEvent } from "./ticket-events.ts";
 import { runHooks, type TicketHook } from "./ticket-hooks.ts";
-import { defaultEntryGroup, findOrCreateCustomer, resolveCategory, resolveGroup, resolveStaff } from "./ticket-refs.ts";
-import { findTicketForUpdate, findTicketView } from "./ticket.repo.ts";
+import {
+  defaultEntryGroup,
+  findOrCreateCustomers,
+  resolveCategory,
+  resolveGroup,
+  resolveStaff,
+} from "./ticket-refs.ts";
+import { findTicketForUpdate, findTicketView, findTicketViews, type TicketView } from "./ticket.repo.ts";
+import { deferWrites, flushDeferred } from "../db/deferred.ts";
+import { createGroupCommit, type Settled } from "../db/group-commit.ts";
 import { saveAttachments } from "./attachments.ts";
 
 export const priorityRank = (p: Priority) => PRIORITIES.indexOf(p);
 
 export type TicketService = ReturnType<typeof createTicketService>;
 
+/** A creation checked and waiting for its group's transaction. */
+interface Creation {
+  actor: Actor;
+  body: CreateTicketBody;
+  now: Date;
+  createdAt: Date;
+  solvedAt: Date | null;
+}
+
 /** Creating and changing tickets: every change is one transaction with its timeline events and hooks. */
 export function createTicketService(deps: { db: Kysely<DB>; hooks: TicketHook[] }) {
   const { db, hooks } = deps;
+  // Concurrent creations share transactions: under load a group holds what arrived meanwhile.
+  const creations = createGroupCommit<Creation, TicketView>({
+    max: 32,
+    inFlight: 2,
+    run: (items) => createGroup(items),
+  });
 
   async function create(actor: Actor, body: CreateTicketBody, now: Date) {
     adminOnlyField(actor, "created_at", body.created_at !== undefined);
@@ -42,39 +66,103 @@ export function createTicketService(deps: { db: Kysely<DB>; hooks: TicketHook[] 
     if (solvedAt && (solvedAt < createdAt || solvedAt > now))
       throw AppError.field(["solved_at"], "must lie between created_at and now");
 
-    const id = await db.transaction().execute(async (trx) => {
+    return creations.submit({ actor, body, now, createdAt, solvedAt });
+  }
+
+  /**
+   * Writes a group of creations in one transaction (group commit: see db/group-commit.ts): the
+   * references of every item are checked first, so a bad one is refused alone and writes nothing;
+   * then the tickets go in with one statement, each with its events and hooks, the timeline and
+   * the other deferrable rows written once for all. If the transaction fails anyway (a database
+   * error), each item is tried again on its own so only its requester sees the error.
+   */
+  async function createGroup(items: Creation[]): Promise<Settled<TicketView>[]> {
+    const results: (Settled<string> | undefined)[] = new Array(items.length);
+    try {
+      await db.transaction().execute(async (trx) => {
+        deferWrites(trx);
+        await writeCreations(trx, items, results);
+        await flushDeferred(trx);
+      });
+    } catch (error) {
+      if (items.length === 1) results[0] = { ok: false, error };
+      else
+        for (const [i, item] of items.entries()) {
+          const [alone] = await createGroup([item]);
+          results[i] = alone!.ok ? { ok: true, value: alone!.value.id } : alone!;
+        }
+    }
+    const ids = results.flatMap((r) => (r?.ok ? [r.value] : []));
+    const views = ids.length ? await findTicketViews(db, ids) : new Map<string, TicketView>();
+    return results.map((r) => {
+      if (!r) return { ok: false, error: new Error("creation was not written") };
+      if (!r.ok) return r;
+      const view = views.get(r.value);
+      return view ? { ok: true, value: view } : { ok: false, error: new Error("created ticket not found") };
+    });
+  }
+
+  async function writeCreations(trx: Transaction<DB>, items: Creation[], results: (Settled<string> | undefined)[]) {
+    // 1. References, read only: an unknown category or group refuses that item, nothing written for it.
+    let entryGroup: Promise<GroupRow | undefined> | undefined;
+    const refs: ({ categoryId: string | null; group: GroupRow | undefined } | null)[] = [];
+    for (const [i, { body }] of items.entries()) {
+      try {
+        const categoryId = body.category ? await resolveCategory(trx, body.category) : null;
+        const group = body.group_id
+          ? await resolveGroup(trx, body.group_id)
+          : await (entryGroup ??= defaultEntryGroup(trx));
+        refs.push({ categoryId, group });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        results[i] = { ok: false, error };
+        refs.push(null);
+      }
+    }
+    const accepted = items.flatMap((item, i) => (refs[i] ? [{ item, i, ref: refs[i]! }] : []));
+    if (accepted.length === 0) return;
+    // 2. Requesters: the known ones in one query, a new address created.
+    const customers = await findOrCreateCustomers(
+      trx,
+      accepted.flatMap(({ item }) => (item.actor.role === "customer" ? [] : [item.body.requester!])),
+      accepted[0]!.item.now,
+    );
+    // 3. The tickets, in one statement; then each one's events and hooks.
+    const rows = accepted.map(({ item, ref }): NewTicket & { id: string } => {
+      const { actor, body, createdAt, solvedAt } = item;
       const requester =
         actor.role === "customer"
           ? { id: actor.userId, organization_id: actor.organizationId, language: actor.language }
-          : await findOrCreateCustomer(trx, body.requester!, now);
-      const categoryId = body.category ? await resolveCategory(trx, body.category) : null;
-      const group = body.group_id ? await resolveGroup(trx, body.group_id) : await defaultEntryGroup(trx);
-      const tier = group?.tier_level ?? 1;
+          : customers.get(body.requester!.email.trim().toLowerCase())!;
+      const tier = ref.group?.tier_level ?? 1;
       const priority = body.priority ?? "medium";
-      const ticket = await trx
-        .insertInto("tickets")
-        .values({
-          subject: body.subject,
-          description: body.description,
-          requester_id: requester.id,
-          organization_id: requester.organization_id,
-          channel: body.channel ?? (actor.role === "customer" ? "web" : "api"),
-          status: solvedAt ? "solved" : "new",
-          priority,
-          priority_rank: priorityRank(priority),
-          language: body.language ?? requester.language,
-          category_id: categoryId,
-          tags: dedupe(body.tags ?? []),
-          tier,
-          group_id: group?.id ?? null,
-          resolution_code: solvedAt ? (body.resolution_code ?? "answered") : null,
-          solved_tier: solvedAt ? tier : null,
-          solved_at: solvedAt,
-          created_at: createdAt,
-          updated_at: solvedAt ?? createdAt,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      return {
+        id: randomUUID(),
+        subject: body.subject,
+        description: body.description,
+        requester_id: requester.id,
+        organization_id: requester.organization_id,
+        channel: body.channel ?? (actor.role === "customer" ? "web" : "api"),
+        status: solvedAt ? "solved" : "new",
+        priority,
+        priority_rank: priorityRank(priority),
+        language: body.language ?? requester.language,
+        category_id: ref.categoryId,
+        tags: dedupe(body.tags ?? []),
+        tier,
+        group_id: ref.group?.id ?? null,
+        resolution_code: solvedAt ? (body.resolution_code ?? "answered") : null,
+        solved_tier: solvedAt ? tier : null,
+        solved_at: solvedAt,
+        created_at: createdAt,
+        updated_at: solvedAt ?? createdAt,
+      };
+    });
+    const inserted = await trx.insertInto("tickets").values(rows).returningAll().execute();
+    const byId = new Map(inserted.map((t) => [t.id, t]));
+    for (const [k, { item, i }] of accepted.entries()) {
+      const ticket = byId.get(rows[k]!.id)!;
+      const { actor, body, now, createdAt, solvedAt } = item;
       if (body.attachments?.length) await saveAttachments(trx, ticket.id, null, body.attachments);
       const events: TimelineEvent[] = [
         {
@@ -83,8 +171,8 @@ export function createTicketService(deps: { db: Kysely<DB>; hooks: TicketHook[] 
           at: createdAt,
           data: {
             channel: ticket.channel,
-            priority,
-            tier,
+            priority: ticket.priority,
+            tier: ticket.tier,
             group_id: ticket.group_id,
             ...(body.created_at ? { imported_at: now.toISOString() } : {}),
           },
@@ -101,13 +189,12 @@ export function createTicketService(deps: { db: Kysely<DB>; hooks: TicketHook[] 
       await runHooks(hooks, trx, {
         ticket,
         previous: null,
-        events: events.map((e, i) => ({ ...e, id: ids[i]! })),
+        events: events.map((e, j) => ({ ...e, id: ids[j]! })),
         actor,
         now,
       });
-      return ticket.id;
-    });
-    return (await findTicketView(db, id))!;
+      results[i] = { ok: true, value: ticket.id };
+    }
   }
 
   async function update(actor: Actor, id: string, body: UpdateTicketBody, now: Date) {
