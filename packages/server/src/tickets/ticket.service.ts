@@ -77,29 +77,27 @@ export function createTicketService(deps: { db: Kysely<DB>; hooks: TicketHook[] 
    * error), each item is tried again on its own so only its requester sees the error.
    */
   async function createGroup(items: Creation[]): Promise<Settled<TicketView>[]> {
-    const results: (Settled<string> | undefined)[] = new Array(items.length);
     try {
-      await db.transaction().execute(async (trx) => {
+      return await db.transaction().execute(async (trx) => {
         deferWrites(trx);
+        const results: (Settled<string> | undefined)[] = new Array(items.length);
         await writeCreations(trx, items, results);
         await flushDeferred(trx);
+        const ids = results.flatMap((r) => (r?.ok ? [r.value] : []));
+        const views = ids.length ? await findTicketViews(trx, ids) : new Map<string, TicketView>();
+        return results.map((r): Settled<TicketView> => {
+          if (!r) return { ok: false, error: new Error("creation was not written") };
+          if (!r.ok) return r;
+          const view = views.get(r.value);
+          return view ? { ok: true, value: view } : { ok: false, error: new Error("created ticket not found") };
+        });
       });
     } catch (error) {
-      if (items.length === 1) results[0] = { ok: false, error };
-      else
-        for (const [i, item] of items.entries()) {
-          const [alone] = await createGroup([item]);
-          results[i] = alone!.ok ? { ok: true, value: alone!.value.id } : alone!;
-        }
+      if (items.length === 1) return [{ ok: false, error }];
+      const alone: Settled<TicketView>[] = [];
+      for (const item of items) alone.push(...(await createGroup([item])));
+      return alone;
     }
-    const ids = results.flatMap((r) => (r?.ok ? [r.value] : []));
-    const views = ids.length ? await findTicketViews(db, ids) : new Map<string, TicketView>();
-    return results.map((r) => {
-      if (!r) return { ok: false, error: new Error("creation was not written") };
-      if (!r.ok) return r;
-      const view = views.get(r.value);
-      return view ? { ok: true, value: view } : { ok: false, error: new Error("created ticket not found") };
-    });
   }
 
   async function writeCreations(trx: Transaction<DB>, items: Creation[], results: (Settled<string> | undefined)[]) {
