@@ -3,7 +3,7 @@
  * ledger, clock rows, timers and the ticket's policy column together), rebuild from the timeline.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
-import { defer, deferredRows, flushDeferred, type DeferredFlush } from "../db/deferred.ts";
+import { defer, deferredRows, flushDeferred, isDeferred, type DeferredFlush } from "../db/deferred.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
 import { TIMER_CHANNEL } from "../engine/timers.ts";
 import type { Ledger, LedgerEvent } from "./ledger.ts";
@@ -36,7 +36,9 @@ export interface StoredState {
 
 /** A ticket's ledger and (when asked) its organization's segment, in one query. */
 export async function readState(db: Executor, ticketId: string, orgId: string | null): Promise<StoredState> {
-  await flushPlanOf(db, ticketId);
+  const planned = deferredPlan(db, ticketId);
+  if (planned)
+    return { ledger: planned.ledger, policyId: planned.policyId, segment: orgId ? await readSegment(db, orgId) : null };
   const { rows } = await sql<{ ledger: Ledger | null; policy_id: string | null; segment: string | null }>`
     select s.ledger, s.policy_id,
       ${orgId === null ? sql`null::text` : sql`(select o.segment from organizations o where o.id = ${orgId})`} as segment
@@ -86,8 +88,6 @@ export async function lockTickets(
   where: ReturnType<typeof sql>,
   limit: number,
 ): Promise<LockedTicket[]> {
-  // A ledger this transaction planned but has not written yet (deferred) must be read back as planned.
-  if (deferredRows(trx, flushPlans).length > 0) await flushDeferred(trx);
   const { rows } = await sql<TicketRow & { sla_ledger: Ledger | null; sla_segment: string | null }>`
     select t.*, s.ledger as sla_ledger, (select o.segment from organizations o where o.id = t.organization_id) as sla_segment
     from tickets t left join ticket_sla s on s.ticket_id = t.id
@@ -97,7 +97,7 @@ export async function lockTickets(
     for no key update of t`.execute(trx);
   return rows.map(({ sla_ledger, sla_segment, ...ticket }) => ({
     ticket,
-    ledger: sla_ledger,
+    ledger: deferredPlan(trx, ticket.id)?.ledger ?? sla_ledger,
     segment: sla_segment,
   }));
 }
@@ -193,9 +193,19 @@ const flushPlans: DeferredFlush<PlanRow> = async (trx, all) => {
     select 1`.execute(trx);
 };
 
-/** Writes this transaction's deferred plans now if one of them is this ticket's (its readers need it written). */
-export async function flushPlanOf(trx: Executor, ticketId: string): Promise<void> {
-  if (deferredRows(trx, flushPlans).some((p) => p.ticket_id === ticketId)) await flushDeferred(trx);
+/**
+ * The ledger and policy of this ticket's last plan that this transaction has not written yet (it
+ * defers its writes), as reading `ticket_sla` after the write would give them: readers take it
+ * from here instead of writing the whole buffer early.
+ */
+function deferredPlan(trx: Executor, ticketId: string): { ledger: Ledger; policyId: string | null } | undefined {
+  const rows = deferredRows(trx, flushPlans);
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i]!;
+    if (row.ticket_id === ticketId)
+      return { ledger: JSON.parse(JSON.stringify(row.ledger)) as Ledger, policyId: row.policy_id };
+  }
+  return undefined;
 }
 
 /**
@@ -230,7 +240,9 @@ export async function writePlan(
     })),
     timers: plan.timers.map((t) => ({ kind: t.kind, key: t.key, due_at: t.dueAt.toISOString(), data: t.data ?? {} })),
   };
-  if (!defer(trx, flushPlans, row)) await flushPlans(trx, [row]);
+  // A deferred row is written later: keep the ledger as it is now, whatever its owner does with it meanwhile.
+  if (!isDeferred(trx)) await flushPlans(trx, [row]);
+  else defer(trx, flushPlans, { ...row, ledger: JSON.parse(JSON.stringify(row.ledger)) as Ledger });
   const soonest = plan.timers[0]?.dueAt;
   if (soonest && soonest.getTime() < opts.now.getTime() + NOTIFY_HORIZON_MS)
     await sql`select pg_notify(${TIMER_CHANNEL}, ${soonest.toISOString()})`.execute(trx);
