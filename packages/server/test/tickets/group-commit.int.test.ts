@@ -11,7 +11,13 @@ import { createPolicy } from "../sla/helpers.ts";
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
-  await createPolicy(t, { calendar_id: null });
+  await createPolicy(t, {
+    calendar_id: null,
+    targets: {
+      medium: { first_response: 60, next_response: 120, resolution: 480 },
+      urgent: { first_response: 15, next_response: 30, resolution: 120 },
+    },
+  });
 });
 afterAll(async () => t?.close());
 
@@ -133,5 +139,38 @@ describe("concurrent ticket creation", () => {
       select count(*)::int as n from ticket_events e join tickets k on k.id = e.ticket_id
       where e.type = 'ticket.created' and k.subject like 'Sekali %'`.execute(t.db);
     expect(created.rows[0]!.n).toBe(results.filter((r) => r.status === 201).length);
+  });
+
+  it("plans each ticket from its latest state when a rule changes it inside the group's transaction", async () => {
+    const rule = await t.inject("POST", "/api/v1/escalation-rules", {
+      body: {
+        name: "Darurat → urgent",
+        event: "ticket.created",
+        conditions: { all: [{ field: "subject", op: "contains", value: "darurat" }] },
+        actions: [{ type: "set_priority", priority: "urgent" }],
+      },
+    });
+    expect(rule.status, rule.text).toBe(201);
+    try {
+      const subjects = Array.from({ length: 8 }, (_, i) => (i % 2 ? `Darurat ${i}` : `Biasa ${i}`));
+      const results = await Promise.all(subjects.map((s) => t.inject("POST", "/api/v1/tickets", { body: body(s) })));
+      expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+      for (const [i, r] of results.entries()) {
+        const urgent = i % 2 === 1;
+        expect(r.body.priority).toBe(urgent ? "urgent" : "medium");
+        const stored = await t.db
+          .selectFrom("ticket_clocks")
+          .select(["due_at", "started_at"])
+          .where("ticket_id", "=", r.body.id)
+          .where("target", "=", "first_response")
+          .executeTakeFirstOrThrow();
+        const minutes = (stored.due_at.getTime() - stored.started_at.getTime()) / 60_000;
+        expect(minutes).toBe(urgent ? 15 : 60);
+        const shown = r.body.sla.clocks.find((c: { target: string }) => c.target === "first_response");
+        expect(new Date(shown.due_at).getTime()).toBe(stored.due_at.getTime());
+      }
+    } finally {
+      await t.inject("DELETE", `/api/v1/escalation-rules/${rule.body.id}`);
+    }
   });
 });
