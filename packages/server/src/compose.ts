@@ -3,6 +3,7 @@ import { openDatabase, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { createAuthService } from "./auth/auth.service.ts";
 import { createTicketService } from "./tickets/ticket.service.ts";
+import { defaultEntryGroup } from "./tickets/ticket-refs.ts";
 import { createMessageService } from "./tickets/message.service.ts";
 import { createTimelineService } from "./tickets/timeline.service.ts";
 import { createUserService } from "./admin/users.service.ts";
@@ -63,7 +64,20 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
     database,
     clock,
     auth,
-    tickets: createTicketService({ db, hooks }),
+    tickets: createTicketService({
+      db,
+      hooks,
+      // Lowest staffed tier above 0, from the org cache when the engine is there (one query less a creation).
+      entryGroup: async (trx) => {
+        const snapshot = await services.engine?.org.get(trx);
+        if (!snapshot) return defaultEntryGroup(trx);
+        const tier = Object.keys(snapshot.structure.defaultGroupByTier)
+          .map(Number)
+          .filter((level) => level >= 1)
+          .sort((a, b) => a - b)[0];
+        return tier === undefined ? undefined : { id: snapshot.structure.defaultGroupByTier[tier]!, tier_level: tier };
+      },
+    }),
     messages: createMessageService({ db, hooks, scoreSentiment: (text) => services.scoreSentiment?.(text) ?? null }),
     timeline: createTimelineService({ db }),
     users: createUserService({ db }),

@@ -24,6 +24,9 @@ export const priorityRank = (p: Priority) => PRIORITIES.indexOf(p);
 
 export type TicketService = ReturnType<typeof createTicketService>;
 
+/** What a new ticket takes from its group. */
+type EntryGroup = Pick<GroupRow, "id" | "tier_level">;
+
 /** A creation checked and waiting for its group's transaction. */
 interface Creation {
   actor: Actor;
@@ -34,8 +37,14 @@ interface Creation {
 }
 
 /** Creating and changing tickets: every change is one transaction with its timeline events and hooks. */
-export function createTicketService(deps: { db: Kysely<DB>; hooks: TicketHook[] }) {
+export function createTicketService(deps: {
+  db: Kysely<DB>;
+  hooks: TicketHook[];
+  /** The group a new ticket lands in when none is given (the org cache's answer); a query by default. */
+  entryGroup?: (trx: Transaction<DB>) => Promise<EntryGroup | undefined>;
+}) {
   const { db, hooks } = deps;
+  const entryGroupOf = deps.entryGroup ?? defaultEntryGroup;
   // Concurrent creations share transactions: under load a group holds what arrived meanwhile.
   const creations = createGroupCommit<Creation, TicketView>({
     max: 32,
@@ -102,14 +111,12 @@ export function createTicketService(deps: { db: Kysely<DB>; hooks: TicketHook[] 
 
   async function writeCreations(trx: Transaction<DB>, items: Creation[], results: (Settled<string> | undefined)[]) {
     // 1. References, read only: an unknown category or group refuses that item, nothing written for it.
-    let entryGroup: Promise<GroupRow | undefined> | undefined;
-    const refs: ({ categoryId: string | null; group: GroupRow | undefined } | null)[] = [];
+    let entryGroup: Promise<EntryGroup | undefined> | undefined;
+    const refs: ({ categoryId: string | null; group: EntryGroup | undefined } | null)[] = [];
     for (const [i, { body }] of items.entries()) {
       try {
         const categoryId = body.category ? await resolveCategory(trx, body.category) : null;
-        const group = body.group_id
-          ? await resolveGroup(trx, body.group_id)
-          : await (entryGroup ??= defaultEntryGroup(trx));
+        const group = body.group_id ? await resolveGroup(trx, body.group_id) : await (entryGroup ??= entryGroupOf(trx));
         refs.push({ categoryId, group });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;

@@ -164,10 +164,10 @@ describe("concurrent ticket creation", () => {
           .where("ticket_id", "=", r.body.id)
           .where("target", "=", "first_response")
           .executeTakeFirstOrThrow();
-        const minutes = (stored.due_at.getTime() - stored.started_at.getTime()) / 60_000;
+        const minutes = (stored.due_at!.getTime() - stored.started_at.getTime()) / 60_000;
         expect(minutes).toBe(urgent ? 15 : 60);
         const shown = r.body.sla.clocks.find((c: { target: string }) => c.target === "first_response");
-        expect(new Date(shown.due_at).getTime()).toBe(stored.due_at.getTime());
+        expect(new Date(shown.due_at).getTime()).toBe(stored.due_at!.getTime());
       }
     } finally {
       await t.inject("DELETE", `/api/v1/escalation-rules/${rule.body.id}`);
