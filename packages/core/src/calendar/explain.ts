@@ -69,8 +69,8 @@ function list(items: string[], more: string): string {
 function skippedHolidays(cal: CompiledCalendar, fromDay: number, toDay: number, lang: Language): string[] {
   const out: string[] = [];
   const sets = cal.calendar.holiday_sets ?? [];
-  for (const day of [...cal.holidays].sort((a, b) => a - b)) {
-    if (day < fromDay || day > toDay) continue;
+  const days = [...cal.holidays].filter((day) => day >= fromDay && day <= toDay).sort((a, b) => a - b);
+  for (const day of days) {
     const weekday = (((day + 3) % 7) + 7) % 7;
     const previous = (weekday + 6) % 7;
     const opens = cal.week[weekday]!.length > 0 || cal.week[previous]!.some(([, end]) => end > 1440);
