@@ -17,7 +17,8 @@ import { composeNotify } from "./notify/compose-notify.ts";
 import { createTicketEventService, type TicketEventService } from "./tickets/ticket-event.service.ts";
 import { createTimerWorker, type TimerHandler } from "./engine/timers.ts";
 import { composeEngine } from "./engine/compose-engine.ts";
-import type { TicketRow } from "./db/schema.ts";
+import type { DB, NewTicket, TicketRow } from "./db/schema.ts";
+import type { Transaction } from "kysely";
 
 export interface Composition extends Services {
   /** Records non-edit timeline events (SLA warnings, breaches, ratings) and runs the hooks. */
@@ -30,6 +31,8 @@ export interface Composition extends Services {
   scoreSentiment?: (text: string) => number | null;
   /** Business minutes a customer escalation request may wait for an answer, from the ticket's SLA policy. */
   slaRequestMinutes?: (ticket: TicketRow) => Promise<number | null>;
+  /** The SLA policy a new ticket gets, when it can be told before the insert (undefined: the hook decides). */
+  slaPolicyAtCreation?: (trx: Transaction<DB>, draft: NewTicket) => Promise<string | null | undefined>;
   engine?: ReturnType<typeof composeEngine>;
   /** Background loops (timers, outbox relay, mail listener) started by `serve` or `worker`. */
   startWorkers(): Promise<void>;
@@ -77,6 +80,7 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
           .sort((a, b) => a - b)[0];
         return tier === undefined ? undefined : { id: snapshot.structure.defaultGroupByTier[tier]!, tier_level: tier };
       },
+      initialPolicy: async (trx, draft) => services.slaPolicyAtCreation?.(trx, draft),
     }),
     messages: createMessageService({ db, hooks, scoreSentiment: (text) => services.scoreSentiment?.(text) ?? null }),
     timeline: createTimelineService({ db }),

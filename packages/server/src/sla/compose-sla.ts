@@ -89,6 +89,14 @@ export async function composeSla(app: Composition, wiring: SlaWiring): Promise<S
       ),
   };
   (app.extraRoutes ??= []).push(slaRoutes(sla));
+  // A new ticket's policy, told before its insert when it needs no segment (the hook still plans
+  // and corrects it): the row is then written once.
+  app.slaPolicyAtCreation = async (trx, draft) => {
+    const config = await sla.cache.get(trx);
+    if (config.usesSegments && draft.organization_id) return undefined;
+    // Policies match on priority, category, segment, channel and group: the draft has all of them.
+    return choosePolicy(config, draft as unknown as TicketRow, null)?.core.id ?? null;
+  };
   app.slaRequestMinutes = async (ticket: TicketRow, trx?: Transaction<DB>) =>
     (await sla.customerRequestDue(trx ?? null, ticket, app.clock.now()))?.minutes ?? null;
   modules.set(app, sla);

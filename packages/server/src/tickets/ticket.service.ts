@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { PRIORITIES, checkTransition, type Priority, type ResolutionCode, type TicketStatus } from "@eskala/core";
 import type { CreateTicketBody, UpdateTicketBody } from "@eskala/contracts";
 import type { Actor } from "../auth/actor.ts";
@@ -42,6 +42,11 @@ export function createTicketService(deps: {
   hooks: TicketHook[];
   /** The group a new ticket lands in when none is given (the org cache's answer); a query by default. */
   entryGroup?: (trx: Transaction<DB>) => Promise<EntryGroup | undefined>;
+  /**
+   * The SLA policy a new ticket will get (the SLA part's answer), so the ticket is inserted with it
+   * and the SLA hook need not write the row a second time; undefined leaves it to the hook.
+   */
+  initialPolicy?: (trx: Transaction<DB>, draft: NewTicket) => Promise<string | null | undefined>;
 }) {
   const { db, hooks } = deps;
   const entryGroupOf = deps.entryGroup ?? defaultEntryGroup;
@@ -163,7 +168,22 @@ export function createTicketService(deps: {
         updated_at: solvedAt ?? createdAt,
       };
     });
-    const inserted = await trx.insertInto("tickets").values(rows).returningAll().execute();
+    for (const row of rows) {
+      row.tier_entered_at = row.created_at; // as the SLA ledger of a new ticket will say
+      const policy = await deps.initialPolicy?.(trx, row);
+      if (policy !== undefined) row.sla_policy_id = policy;
+    }
+    const inserted = await trx
+      .insertInto("tickets")
+      .values(
+        rows.map(({ sla_policy_id: policy, ...row }) => ({
+          ...row,
+          // Only while the policy still exists: another process's configuration may be seconds old.
+          sla_policy_id: policy ? sql<string>`(select p.id from sla_policies p where p.id = ${policy})` : null,
+        })),
+      )
+      .returningAll()
+      .execute();
     const byId = new Map(inserted.map((t) => [t.id, t]));
     for (const [k, { item, i }] of accepted.entries()) {
       const ticket = byId.get(rows[k]!.id)!;

@@ -9,15 +9,16 @@ import { createPolicy } from "../sla/helpers.ts";
 // no error of a neighbour's.
 
 let t: TestApp;
+let policyId = "";
 beforeAll(async () => {
   t = await startTestApp();
-  await createPolicy(t, {
+  ({ id: policyId } = await createPolicy(t, {
     calendar_id: null,
     targets: {
       medium: { first_response: 60, next_response: 120, resolution: 480 },
       urgent: { first_response: 15, next_response: 30, resolution: 120 },
     },
-  });
+  }));
 });
 afterAll(async () => t?.close());
 
@@ -72,6 +73,16 @@ describe("concurrent ticket creation", () => {
     for (const id of ids) {
       expect(clocks.some((c) => c.ticket_id === id)).toBe(true);
       expect(timers.some((c) => c.ticket_id === id)).toBe(true);
+    }
+    // The ticket row names its policy and when it entered its tier, as the SLA part planned.
+    const rows = await t.db
+      .selectFrom("tickets")
+      .select(["sla_policy_id", "tier_entered_at", "created_at"])
+      .where("id", "in", ids)
+      .execute();
+    for (const row of rows) {
+      expect(row.sla_policy_id).toBe(policyId);
+      expect(row.tier_entered_at?.getTime()).toBe(row.created_at.getTime());
     }
 
     // Lowest load first: tickets routed in one transaction see the ones routed before them.
