@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely, type Transaction } from "kysely";
 import { PRIORITIES, checkTransition, type Priority, type ResolutionCode, type TicketStatus } from "@eskala/core";
@@ -34,6 +35,12 @@ interface Creation {
   now: Date;
   createdAt: Date;
   solvedAt: Date | null;
+  /**
+   * Runs a function in the async context of the request that submitted this creation: its hooks
+   * read what that request set around its call (the inbound mail's Message-ID), not the context of
+   * whichever request happened to start the group.
+   */
+  inContext: <R>(fn: () => R) => R;
 }
 
 /** Creating and changing tickets: every change is one transaction with its timeline events and hooks. */
@@ -80,7 +87,7 @@ export function createTicketService(deps: {
     if (solvedAt && (solvedAt < createdAt || solvedAt > now))
       throw AppError.field(["solved_at"], "must lie between created_at and now");
 
-    return creations.submit({ actor, body, now, createdAt, solvedAt });
+    return creations.submit({ actor, body, now, createdAt, solvedAt, inContext: AsyncLocalStorage.snapshot() });
   }
 
   /**
@@ -186,40 +193,44 @@ export function createTicketService(deps: {
       .execute();
     const byId = new Map(inserted.map((t) => [t.id, t]));
     for (const [k, { item, i }] of accepted.entries()) {
-      const ticket = byId.get(rows[k]!.id)!;
-      const { actor, body, now, createdAt, solvedAt } = item;
-      if (body.attachments?.length) await saveAttachments(trx, ticket.id, null, body.attachments);
-      const events: TimelineEvent[] = [
-        {
-          ticketId: ticket.id,
-          type: body.created_at ? "ticket.imported" : "ticket.created",
-          at: createdAt,
-          data: {
-            channel: ticket.channel,
-            priority: ticket.priority,
-            tier: ticket.tier,
-            group_id: ticket.group_id,
-            ...(body.created_at ? { imported_at: now.toISOString() } : {}),
-          },
-        },
-      ];
-      if (solvedAt)
-        events.push({
-          ticketId: ticket.id,
-          type: "ticket.updated",
-          at: solvedAt,
-          data: { changes: { status: ["new", "solved"] } },
-        });
-      const ids = await appendEvents(trx, actor, events);
-      await runHooks(hooks, trx, {
-        ticket,
-        previous: null,
-        events: events.map((e, j) => ({ ...e, id: ids[j]! })),
-        actor,
-        now,
-      });
-      results[i] = { ok: true, value: ticket.id };
+      await item.inContext(() => writeCreated(trx, item, byId.get(rows[k]!.id)!));
+      results[i] = { ok: true, value: rows[k]!.id };
     }
+  }
+
+  /** A new ticket's events and hooks, in the transaction of its group. */
+  async function writeCreated(trx: Transaction<DB>, item: Creation, ticket: TicketRow) {
+    const { actor, body, now, createdAt, solvedAt } = item;
+    if (body.attachments?.length) await saveAttachments(trx, ticket.id, null, body.attachments);
+    const events: TimelineEvent[] = [
+      {
+        ticketId: ticket.id,
+        type: body.created_at ? "ticket.imported" : "ticket.created",
+        at: createdAt,
+        data: {
+          channel: ticket.channel,
+          priority: ticket.priority,
+          tier: ticket.tier,
+          group_id: ticket.group_id,
+          ...(body.created_at ? { imported_at: now.toISOString() } : {}),
+        },
+      },
+    ];
+    if (solvedAt)
+      events.push({
+        ticketId: ticket.id,
+        type: "ticket.updated",
+        at: solvedAt,
+        data: { changes: { status: ["new", "solved"] } },
+      });
+    const ids = await appendEvents(trx, actor, events);
+    await runHooks(hooks, trx, {
+      ticket,
+      previous: null,
+      events: events.map((e, j) => ({ ...e, id: ids[j]! })),
+      actor,
+      now,
+    });
   }
 
   async function update(actor: Actor, id: string, body: UpdateTicketBody, now: Date) {

@@ -326,6 +326,45 @@ describe("inbound email", () => {
   });
 });
 
+describe("inbound email arriving together", () => {
+  it("records each mail's Message-ID on its own ticket when mails and API creations share a transaction", async () => {
+    // Creations at the same moment are written together (group commit); each mail's identity must
+    // still land on the ticket it made, so a repeated delivery is recognised.
+    const mails = Array.from({ length: 4 }, (_, i) => ({
+      from: `Serentak ${i} <serentak${i}@pelanggan.test>`,
+      to: `support@${DOMAIN}`,
+      subject: `Bersamaan lewat email ${i}`,
+      text: `Pesan ke-${i}`,
+      messageId: `<together-${i}@pelanggan.test>`,
+    }));
+    const api = Array.from({ length: 4 }, (_, i) =>
+      t.inject("POST", "/api/v1/tickets", {
+        body: { subject: `Bersamaan lewat API ${i}`, description: "x", requester: { email: `api${i}@pelanggan.test` } },
+      }),
+    );
+    const [sent, created] = await Promise.all([Promise.all(mails.map((m) => sendMail(port, m))), Promise.all(api)]);
+    expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    for (const [i, info] of sent.entries()) {
+      expect(info.response).toMatch(/^250 /);
+      const ticket = await ticketByMessageId(`<together-${i}@pelanggan.test>`);
+      expect(ticket?.subject).toBe(`Bersamaan lewat email ${i}`);
+    }
+    for (const r of created) {
+      const inbound = await t.db
+        .selectFrom("mail_messages")
+        .select("message_id")
+        .where("ticket_id", "=", r.body.id)
+        .where("direction", "=", "inbound")
+        .execute();
+      expect(inbound).toEqual([]);
+    }
+    // The same mails again: recognised, nothing new.
+    const before = await t.count("tickets");
+    await Promise.all(mails.map((m) => sendMail(port, m)));
+    expect(await t.count("tickets")).toBe(before);
+  });
+});
+
 describe("inbound email: refused input changes nothing", () => {
   it("refuses unknown recipients at RCPT with 550 and never relays", async () => {
     const before = await counts(t, ALL_MAIL_TABLES);
