@@ -84,7 +84,10 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
     }),
     messages: createMessageService({ db, hooks, scoreSentiment: (text) => services.scoreSentiment?.(text) ?? null }),
     timeline: createTimelineService({ db }),
-    users: createUserService({ db }),
+    users: createUserService({
+      db,
+      onAgentChanged: async (trx, userId) => services.engine?.fillAgent(trx, userId, services.clock.now()),
+    }),
     events: createTicketEventService({ db, hooks }),
     hooks,
     timerHandlers: new Map(),

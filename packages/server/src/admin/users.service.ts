@@ -11,7 +11,11 @@ type Profile = z.infer<typeof AgentProfile> | z.infer<typeof AgentProfilePatch>;
 export type UserService = ReturnType<typeof createUserService>;
 
 /** People: customers, agents with their profile (tier, groups, skills, languages, capacity, presence), supervisors, admins. */
-export function createUserService(deps: { db: Kysely<DB> }) {
+export function createUserService(deps: {
+  db: Kysely<DB>;
+  /** An agent's profile or presence changed, in that transaction: the engine may give them waiting tickets. */
+  onAgentChanged?: (trx: Transaction<DB>, userId: string) => Promise<unknown>;
+}) {
   const { db } = deps;
 
   async function present(ids: string[]) {
@@ -220,6 +224,7 @@ export function createUserService(deps: { db: Kysely<DB> }) {
             .where("user_id", "=", id)
             .executeTakeFirst();
           await writeProfile(trx, id, body.agent, !!exists);
+          await deps.onAgentChanged?.(trx, id);
         }
         if (body.disabled) await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
       });
@@ -253,6 +258,7 @@ export function createUserService(deps: { db: Kysely<DB> }) {
             .set({ presence: body.presence })
             .where("user_id", "=", actor.userId)
             .execute();
+        if (body.presence === "online") await deps.onAgentChanged?.(trx, actor.userId);
       });
       return getOne(actor.userId);
     },

@@ -9,6 +9,11 @@ import { createEscalationService } from "./escalation.service.ts";
 import { createOrgCache } from "./org-cache.ts";
 import { createRulesService } from "./rules.service.ts";
 import { enqueueNotification, enqueueWebhookEvent } from "../notify/fan-out.ts";
+import type { Transaction } from "kysely";
+import type { DB } from "../db/schema.ts";
+import { appendEvents, type TimelineEvent } from "../tickets/ticket-events.ts";
+import { runHooks } from "../tickets/ticket-hooks.ts";
+import { fillAgent } from "./routing.ts";
 
 /**
  * Wires the escalation engine: org cache, escalation service, rules, the engine hook (routing,
@@ -24,7 +29,37 @@ export function composeEngine(app: Composition, wiring: ChannelWiring) {
   };
   const escalations = createEscalationService({ db, hooks: app.hooks, org, effects });
   const rules = createRulesService({ db, clock: app.clock, org });
-  wiring.addHook(createEngineHook({ hooks: app.hooks, org, rules, escalations, effects }));
+
+  /** Hands an agent who can take more the waiting tickets of their groups they fit (see routing's fillAgent). */
+  async function fillAgentNow(trx: Transaction<DB>, agentId: string, now: Date): Promise<string[]> {
+    return fillAgent(trx, agentId, await org.get(trx), now, async (current) => {
+      const ticket = await trx
+        .updateTable("tickets")
+        .set({ assignee_id: agentId, updated_at: now, version: current.version + 1 })
+        .where("id", "=", current.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const events: TimelineEvent[] = [
+        {
+          ticketId: ticket.id,
+          type: "assigned",
+          at: now,
+          actorKind: "system",
+          data: { assignee_id: agentId, by: "routing", reason: "agent_available" },
+        },
+      ];
+      const ids = await appendEvents(trx, null, events);
+      await runHooks(app.hooks, trx, {
+        ticket,
+        previous: current,
+        events: events.map((e, i) => ({ ...e, id: ids[i]! })),
+        actor: SYSTEM_ACTOR,
+        now,
+      });
+    });
+  }
+
+  wiring.addHook(createEngineHook({ hooks: app.hooks, org, rules, escalations, effects, fillAgent: fillAgentNow }));
 
   app.scoreSentiment = (text) => analyzeSentiment(text).score;
 
@@ -53,5 +88,5 @@ export function composeEngine(app: Composition, wiring: ChannelWiring) {
       requestResponseMinutes: (t) => (app.slaRequestMinutes ?? requestResponseMinutes)(t),
     }),
   );
-  return { org, escalations, rules, effects };
+  return { org, escalations, rules, effects, fillAgent: fillAgentNow };
 }

@@ -98,6 +98,8 @@ export function createEngineHook(deps: {
   rules: RulesService;
   escalations: EscalationService;
   effects: EngineEffects;
+  /** Hands an agent with room the waiting tickets they fit. */
+  fillAgent?: (trx: Transaction<DB>, agentId: string, now: Date) => Promise<string[]>;
 }): TicketHook {
   const { org, rules, escalations, effects } = deps;
 
@@ -145,6 +147,16 @@ export function createEngineHook(deps: {
         .where("ticket_id", "=", ticket.id)
         .where("status", "!=", "resolved")
         .execute();
+    }
+
+    // A person's change that frees an agent (solved, closed, or handed to someone else): the agent
+    // takes the next waiting ticket they fit. Rule and deadline moves wait for the agent's next
+    // such change or their coming online, so a burst of deadlines does no extra work per ticket.
+    const freed = change.previous?.assignee_id;
+    if (freed && change.actor.via !== "system" && deps.fillAgent) {
+      const closed = (s: string) => s === "solved" || s === "closed";
+      if (ticket.assignee_id !== freed || (closed(ticket.status) && !closed(change.previous!.status)))
+        await deps.fillAgent(trx, freed, change.now);
     }
 
     const ruleEvents = change.events.flatMap((e) => ruleEventsOf(e, change));

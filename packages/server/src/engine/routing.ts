@@ -1,7 +1,7 @@
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { defer, isDeferred, type DeferredFlush } from "../db/deferred.ts";
 import { pickAgent, type RoutingAgent } from "@eskala/core/routing";
-import type { TicketRow } from "../db/schema.ts";
+import type { DB, TicketRow } from "../db/schema.ts";
 import type { Executor } from "../tickets/ticket-events.ts";
 import type { OrgSnapshot } from "./org-cache.ts";
 
@@ -131,4 +131,57 @@ export async function routeTicket(
     trx,
   );
   return { assigned: picked.agentId };
+}
+
+/**
+ * Gives an agent who can take more (just came online, got more capacity, or solved a ticket) the
+ * tickets waiting unassigned in their groups that they fit (skill, language), most urgent and then
+ * oldest first, until they are at capacity. Each assignment is a change of its own ticket: the
+ * `assigned` event and the hooks (live updates), in the caller's transaction. Returns the ids.
+ */
+export async function fillAgent(
+  trx: Transaction<DB>,
+  agentId: string,
+  org: OrgSnapshot,
+  now: Date,
+  assign: (ticket: TicketRow) => Promise<void>,
+): Promise<string[]> {
+  const assigned: string[] = [];
+  const groups = await trx.selectFrom("group_members").select("group_id").where("user_id", "=", agentId).execute();
+  for (const { group_id: groupId } of groups) {
+    const me = (await readRoutingAgents(trx, groupId)).find((a) => a.id === agentId);
+    if (!me || me.presence !== "online") return assigned;
+    const room = me.capacity - me.openAssignedCount;
+    if (room <= 0) return assigned;
+    // Tickets another change holds are left for it; a few more than the room, as some may not fit.
+    const waiting = await trx
+      .selectFrom("tickets")
+      .selectAll()
+      .where("group_id", "=", groupId)
+      .where("assignee_id", "is", null)
+      .where("status", "in", ["new", "open"])
+      .orderBy("priority_rank", "desc")
+      .orderBy("created_at")
+      .limit(room * 2 + 5)
+      .forNoKeyUpdate()
+      .skipLocked()
+      .execute();
+    for (const ticket of waiting) {
+      if (me.openAssignedCount >= me.capacity) break;
+      const picked = pickAgent({
+        agents: [me],
+        groupId,
+        categoryId: ticket.category_id,
+        language: ticket.language,
+        categorySkills: org.categorySkills,
+      });
+      if (!picked.ok) continue;
+      await assign(ticket);
+      me.openAssignedCount += 1;
+      assigned.push(ticket.id);
+    }
+  }
+  if (assigned.length > 0)
+    await sql`update agent_profiles set last_assigned_at = ${now} where user_id = ${agentId}`.execute(trx);
+  return assigned;
 }
