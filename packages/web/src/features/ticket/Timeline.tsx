@@ -53,6 +53,10 @@ export function describeEvent(e: TicketEvent, t: TFunction, names: Names): strin
       });
       return d.rule_name ? `${text} ${t("timeline.by_rule", { name: str(d.rule_name) })}` : text;
     }
+    case "assigned": {
+      const name = names.users.get(str(d.assignee_id)) ?? str(d.assignee_id);
+      return t(d.reason === "agent_available" ? "timeline.assigned_available" : "timeline.assigned", { name });
+    }
     case "tier.budget_exceeded":
       return t("timeline.budget_exceeded", { tier: str(d.tier), minutes: str(d.minutes) });
     case "escalation.acknowledged":
