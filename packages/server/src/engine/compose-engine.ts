@@ -11,8 +11,8 @@ import { createRulesService } from "./rules.service.ts";
 import { enqueueNotification, enqueueWebhookEvent } from "../notify/fan-out.ts";
 import type { Transaction } from "kysely";
 import type { DB } from "../db/schema.ts";
-import { appendEvents, type TimelineEvent } from "../tickets/ticket-events.ts";
-import { runHooks } from "../tickets/ticket-hooks.ts";
+import type { TimelineEvent } from "../tickets/ticket-events.ts";
+import { recordChange } from "../tickets/ticket-hooks.ts";
 import { fillAgent } from "./routing.ts";
 
 /**
@@ -48,14 +48,7 @@ export function composeEngine(app: Composition, wiring: ChannelWiring) {
           data: { assignee_id: agentId, by: "routing", reason: "agent_available" },
         },
       ];
-      const ids = await appendEvents(trx, null, events);
-      await runHooks(app.hooks, trx, {
-        ticket,
-        previous: current,
-        events: events.map((e, i) => ({ ...e, id: ids[i]! })),
-        actor: SYSTEM_ACTOR,
-        now,
-      });
+      await recordChange(app.hooks, trx, null, { ticket, previous: current, events, actor: SYSTEM_ACTOR, now });
     });
   }
 

@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from "../auth/actor.ts";
 import { AppError } from "../lib/app-error.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
 import { appendEvents, type TimelineEvent } from "../tickets/ticket-events.ts";
-import { runHooks, type TicketChange, type TicketHook } from "../tickets/ticket-hooks.ts";
+import { recordChange, type TicketChange, type TicketHook } from "../tickets/ticket-hooks.ts";
 import type { EngineEffects } from "./effects.ts";
 import type { EscalationService } from "./escalation.service.ts";
 import { ticketFacts, type OrgCache } from "./org-cache.ts";
@@ -350,11 +350,10 @@ export function createEngineHook(deps: {
         data: { changes, rule_id: ctx.ruleId, rule_name: ctx.ruleName },
       },
     ];
-    const ids = await appendEvents(trx, null, events);
-    return runHooks(deps.hooks, trx, {
+    return recordChange(deps.hooks, trx, null, {
       ticket,
       previous: current,
-      events: events.map((e, i) => ({ ...e, id: ids[i]! })),
+      events,
       actor: SYSTEM_ACTOR,
       now: ctx.now,
       depth: ctx.depth,

@@ -5,8 +5,8 @@ import type { Actor } from "../auth/actor.ts";
 import type { DB, TicketUpdate } from "../db/schema.ts";
 import { AppError } from "../lib/app-error.ts";
 import { adminOnlyField, assertVisible } from "./ticket-access.ts";
-import { appendEvents, type Executor, type TimelineEvent } from "./ticket-events.ts";
-import { runHooks, type TicketHook } from "./ticket-hooks.ts";
+import type { Executor, TimelineEvent } from "./ticket-events.ts";
+import { recordChange, type TicketHook } from "./ticket-hooks.ts";
 import { findTicketForUpdate } from "./ticket.repo.ts";
 import { statusChange } from "./ticket.service.ts";
 import { saveAttachments } from "./attachments.ts";
@@ -109,11 +109,10 @@ export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]
         },
       ];
       if (changes.status) events.push({ ticketId, type: "ticket.updated", at, data: { changes } });
-      const ids = await appendEvents(trx, actor, events);
-      await runHooks(hooks, trx, {
+      await recordChange(hooks, trx, actor, {
         ticket,
         previous: current,
-        events: events.map((e, i) => ({ ...e, id: ids[i]! })),
+        events,
         actor,
         now,
         message: { id: message.id, kind: body.kind, authorRole: author.role, body: body.body, sentiment },

@@ -2,8 +2,8 @@ import type { Kysely, Transaction } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
 import { notFound } from "../lib/app-error.ts";
-import { appendEvents, type TimelineEvent } from "./ticket-events.ts";
-import { runHooks, type TicketHook } from "./ticket-hooks.ts";
+import type { TimelineEvent } from "./ticket-events.ts";
+import { recordChange, type TicketHook } from "./ticket-hooks.ts";
 import { findTicketForUpdate } from "./ticket.repo.ts";
 
 export type TicketEventService = ReturnType<typeof createTicketEventService>;
@@ -40,14 +40,7 @@ export function createTicketEventService(deps: { db: Kysely<DB>; hooks: TicketHo
             .executeTakeFirstOrThrow()
         : previous;
       const full = events.map((e) => ({ ...e, ticketId }));
-      const ids = await appendEvents(trx, actor, full);
-      return runHooks(hooks, trx, {
-        ticket,
-        previous,
-        events: full.map((e, i) => ({ ...e, id: ids[i]! })),
-        actor,
-        now,
-      });
+      return recordChange(hooks, trx, actor, { ticket, previous, events: full, actor, now });
     };
     return opts.trx ? run(opts.trx) : db.transaction().execute(run);
   }

@@ -1,7 +1,7 @@
 import type { Transaction } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
-import type { TimelineEvent } from "./ticket-events.ts";
+import { appendEvents, type TimelineEvent } from "./ticket-events.ts";
 
 /** What one transaction did to a ticket, handed to the parts that react inside the same transaction. */
 export interface TicketChange {
@@ -30,4 +30,18 @@ export async function runHooks(
   let ticket = change.ticket;
   for (const hook of hooks) ticket = (await hook(trx, { ...change, ticket })) ?? ticket;
   return ticket;
+}
+
+/**
+ * Records a change: appends its timeline events (by `eventActor`; null for the system) and runs
+ * the hooks on it with the events' ids, in the caller's transaction. Returns the latest row.
+ */
+export async function recordChange(
+  hooks: readonly TicketHook[],
+  trx: Transaction<DB>,
+  eventActor: Actor | null,
+  change: Omit<TicketChange, "events"> & { events: TimelineEvent[] },
+): Promise<TicketRow> {
+  const ids = await appendEvents(trx, eventActor, change.events);
+  return runHooks(hooks, trx, { ...change, events: change.events.map((e, i) => ({ ...e, id: ids[i]! })) });
 }

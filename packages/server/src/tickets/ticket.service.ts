@@ -7,8 +7,8 @@ import type { Actor } from "../auth/actor.ts";
 import type { DB, GroupRow, NewTicket, TicketRow, TicketUpdate } from "../db/schema.ts";
 import { AppError } from "../lib/app-error.ts";
 import { adminOnlyField, assertStaff, assertVisible } from "./ticket-access.ts";
-import { appendEvents, type TimelineEvent } from "./ticket-events.ts";
-import { runHooks, type TicketHook } from "./ticket-hooks.ts";
+import type { TimelineEvent } from "./ticket-events.ts";
+import { recordChange, type TicketHook } from "./ticket-hooks.ts";
 import {
   defaultEntryGroup,
   findOrCreateCustomers,
@@ -223,14 +223,7 @@ export function createTicketService(deps: {
         at: solvedAt,
         data: { changes: { status: ["new", "solved"] } },
       });
-    const ids = await appendEvents(trx, actor, events);
-    await runHooks(hooks, trx, {
-      ticket,
-      previous: null,
-      events: events.map((e, j) => ({ ...e, id: ids[j]! })),
-      actor,
-      now,
-    });
+    await recordChange(hooks, trx, actor, { ticket, previous: null, events, actor, now });
   }
 
   async function update(actor: Actor, id: string, body: UpdateTicketBody, now: Date) {
@@ -284,14 +277,7 @@ export function createTicketService(deps: {
         .returningAll()
         .executeTakeFirstOrThrow();
       const events: TimelineEvent[] = [{ ticketId: id, type: "ticket.updated", at: now, data: { changes } }];
-      const ids = await appendEvents(trx, actor, events);
-      await runHooks(hooks, trx, {
-        ticket,
-        previous: current,
-        events: events.map((e, i) => ({ ...e, id: ids[i]! })),
-        actor,
-        now,
-      });
+      await recordChange(hooks, trx, actor, { ticket, previous: current, events, actor, now });
     });
     return (await findTicketView(db, id))!;
   }
