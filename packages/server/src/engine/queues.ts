@@ -125,10 +125,7 @@ export async function board(db: Kysely<DB>, actor: Actor, now: Date) {
       .orderBy("due.next_due_at", "desc")
       .limit(25)
       .execute()
-      .then(async (breached) => [
-        ...breached,
-        ...(await base(db).where("due.next_due_at", ">", now).orderBy("due.next_due_at").limit(50).execute()),
-      ]),
+      .then(async (breached) => [...breached, ...(await base(db).where("due.next_due_at", ">", now).orderBy("due.next_due_at").limit(50).execute())]),
     db
       .selectFrom("escalations")
       .select(["reason", sql<number>`count(*)::int`.as("count")])
