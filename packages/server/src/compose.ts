@@ -17,6 +17,7 @@ import { composeNotify } from "./notify/compose-notify.ts";
 import { createTicketEventService, type TicketEventService } from "./tickets/ticket-event.service.ts";
 import { createTimerWorker, type TimerHandler } from "./engine/timers.ts";
 import { composeEngine } from "./engine/compose-engine.ts";
+import { entryGroup } from "./engine/org-cache.ts";
 import type { DB, NewTicket, TicketRow } from "./db/schema.ts";
 import type { Transaction } from "kysely";
 
@@ -70,16 +71,9 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
     tickets: createTicketService({
       db,
       hooks,
-      // Lowest staffed tier above 0, from the org cache when the engine is there (one query less a creation).
-      entryGroup: async (trx) => {
-        const snapshot = await services.engine?.org.get(trx);
-        if (!snapshot) return defaultEntryGroup(trx);
-        const tier = Object.keys(snapshot.structure.defaultGroupByTier)
-          .map(Number)
-          .filter((level) => level >= 1)
-          .sort((a, b) => a - b)[0];
-        return tier === undefined ? undefined : { id: snapshot.structure.defaultGroupByTier[tier]!, tier_level: tier };
-      },
+      // From the org cache when the engine is there: one query less a creation.
+      entryGroup: async (trx) =>
+        services.engine ? entryGroup(await services.engine.org.get(trx)) : defaultEntryGroup(trx),
       initialPolicy: async (trx, draft) => services.slaPolicyAtCreation?.(trx, draft),
     }),
     messages: createMessageService({ db, hooks, scoreSentiment: (text) => services.scoreSentiment?.(text) ?? null }),

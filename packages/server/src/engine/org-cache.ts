@@ -86,6 +86,19 @@ export function createOrgCache(deps: { db: Kysely<DB>; clock: Clock }, ttlMs = 2
 
 export type OrgCache = ReturnType<typeof createOrgCache>;
 
+/**
+ * The group a new ticket lands in when none is given: the default group of the lowest tier above 0
+ * that has one (as `defaultEntryGroup` reads it from the database).
+ */
+export function entryGroup(org: OrgSnapshot): { id: string; tier_level: number } | undefined {
+  const byTier = org.structure.defaultGroupByTier;
+  const tier = Object.keys(byTier)
+    .map(Number)
+    .filter((level) => level >= 1)
+    .sort((a, b) => a - b)[0];
+  return tier === undefined ? undefined : { id: byTier[tier]!, tier_level: tier };
+}
+
 /** The ticket as core's decisions see it. */
 export function ticketFacts(t: TicketRow, org: OrgSnapshot): TicketFacts {
   return {

@@ -173,10 +173,10 @@ export function createTicketService(deps: {
         solved_at: solvedAt,
         created_at: createdAt,
         updated_at: solvedAt ?? createdAt,
+        tier_entered_at: createdAt, // as the SLA ledger of a new ticket will say
       };
     });
     for (const row of rows) {
-      row.tier_entered_at = row.created_at; // as the SLA ledger of a new ticket will say
       const policy = await deps.initialPolicy?.(trx, row);
       if (policy !== undefined) row.sla_policy_id = policy;
     }
