@@ -17,6 +17,7 @@
  *     delivered what the escalations queued), from pg_stat_database.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { ADMIN_TOKEN, cli, emit, freshPostgres, percentile, startServer } from "./lib/server.ts";
 
@@ -83,6 +84,25 @@ async function lagsOf(c: pg.Client, tag: string) {
      where t.tags @> array[$1::text] and exists (select 1 from escalations e where e.ticket_id = t.id)`,
     [tag],
   );
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 where there is none (not Linux, gone). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by the worker processes and by the database's server processes (the bench's own connection aside). */
+async function cpuNow(c: pg.Client, workerPids: number[]) {
+  const backends = await q<{ pid: number }>(c, `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+  const pg: Record<number, number> = {};
+  for (const b of backends) pg[b.pid] = cpuSeconds(b.pid);
+  return { workers: workerPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0), pg };
 }
 
 async function waitUntil(c: pg.Client, tag: string, count: number, timeoutMs: number) {
@@ -174,7 +194,13 @@ for (const backlog of BACKLOGS) {
   if (BURST > 0 && backlog === BACKLOGS[BACKLOGS.length - 1]) {
     const burstAt = Date.now() + 20_000 + BURST / 10; // leave time to write the clones first
     await cloneTemplate(c, template.id, BURST, burstAt, null, "burst");
+    await new Promise((r) => setTimeout(r, Math.max(0, burstAt - Date.now() - 200)));
+    const workerPids = workers.map((w) => w.pid ?? 0);
+    const cpu0 = await cpuNow(c, workerPids);
     const burstDone = await waitUntil(c, "burst", BURST, burstAt - Date.now() + 180_000);
+    const cpu1 = await cpuNow(c, workerPids);
+    // Server processes of the database that lived through the burst (connections are pooled and stay).
+    const pgSeconds = Object.entries(cpu1.pg).reduce((sum, [pid, s]) => sum + s - (cpu0.pg[Number(pid)] ?? 0), 0);
     const [last] = await q(
       c,
       `select extract(epoch from (max(tm.fired_at) - to_timestamp($2::float8 / 1000))) as s
@@ -182,7 +208,9 @@ for (const backlog of BACKLOGS) {
        where t.tags @> array[$1::text]`,
       ["burst", burstAt],
     );
-    emit({ bench: "escalation.burst", workers: WORKERS, relay_apart: SPLIT, open_tickets: open + BURST, deadlines_at_one_instant: BURST, escalated: burstDone, all_escalated_within_s: +Number(last.s).toFixed(1) });
+    emit({ bench: "escalation.burst", workers: WORKERS, relay_apart: SPLIT, open_tickets: open + BURST, deadlines_at_one_instant: BURST, escalated: burstDone, all_escalated_within_s: +Number(last.s).toFixed(1),
+      // What each escalation cost in CPU, from /proc: the machine's speed aside, the number to compare changes by.
+      cpu_ms_per_escalation: { workers: +(((cpu1.workers - cpu0.workers) * 1000) / burstDone).toFixed(2), postgres: +((pgSeconds * 1000) / burstDone).toFixed(2) } });
   }
 
   for (const worker of workers) worker.kill("SIGTERM");

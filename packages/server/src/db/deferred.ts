@@ -68,6 +68,15 @@ export async function reserveIds(trx: Executor, table: string, n: number): Promi
   return pool.splice(0, n);
 }
 
+/** Writes what is buffered for one `flush` now (a reader about to query its table needs it there). */
+export async function flushDeferredOf<T>(trx: Executor, flush: DeferredFlush<T>): Promise<void> {
+  const writes = open.get(trx);
+  const rows = writes?.parts.get(flush as DeferredFlush<never>);
+  if (!writes || !rows || rows.length === 0) return;
+  writes.parts.set(flush as DeferredFlush<never>, []);
+  await flush(trx, rows as T[]);
+}
+
 /**
  * Writes everything buffered, table by table in the order first used, until nothing is left (a
  * flush may buffer rows of its own: webhook events become outbox rows); deferral stays on.

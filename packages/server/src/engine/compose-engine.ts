@@ -11,6 +11,7 @@ import { createRulesService } from "./rules.service.ts";
 import { enqueueNotification, enqueueWebhookEvent } from "../notify/fan-out.ts";
 import type { Transaction } from "kysely";
 import type { DB } from "../db/schema.ts";
+import { updateTicket } from "../tickets/ticket.repo.ts";
 import type { TimelineEvent } from "../tickets/ticket-events.ts";
 import { recordChange } from "../tickets/ticket-hooks.ts";
 import { fillAgent } from "./routing.ts";
@@ -33,12 +34,7 @@ export function composeEngine(app: Composition, wiring: ChannelWiring) {
   /** Hands an agent who can take more the waiting tickets of their groups they fit (see routing's fillAgent). */
   async function fillAgentNow(trx: Transaction<DB>, agentId: string, now: Date): Promise<string[]> {
     return fillAgent(trx, agentId, await org.get(trx), now, async (current) => {
-      const ticket = await trx
-        .updateTable("tickets")
-        .set({ assignee_id: agentId, updated_at: now, version: current.version + 1 })
-        .where("id", "=", current.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const ticket = await updateTicket(trx, current, { assignee_id: agentId }, now);
       const events: TimelineEvent[] = [
         {
           ticketId: ticket.id,

@@ -4,6 +4,7 @@ import { evaluateRules, type RuleAction, type RuleEvent, type RuleEventType } fr
 import { SYSTEM_ACTOR } from "../auth/actor.ts";
 import { AppError } from "../lib/app-error.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
+import { updateTicket, type TicketPatch } from "../tickets/ticket.repo.ts";
 import { appendEvents, type TimelineEvent } from "../tickets/ticket-events.ts";
 import { recordChange, type TicketChange, type TicketHook } from "../tickets/ticket-hooks.ts";
 import type { EngineEffects } from "./effects.ts";
@@ -112,12 +113,7 @@ export function createEngineHook(deps: {
     if (types.has("ticket.created") && !ticket.assignee_id) {
       const routed = await routeTicket(trx, ticket, snapshot, change.now);
       if ("assigned" in routed) {
-        ticket = await trx
-          .updateTable("tickets")
-          .set({ assignee_id: routed.assigned })
-          .where("id", "=", ticket.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        ticket = await updateTicket(trx, ticket, { assignee_id: routed.assigned });
         await appendEvents(trx, null, [
           {
             ticketId: ticket.id,
@@ -326,7 +322,7 @@ export function createEngineHook(deps: {
   async function change(
     trx: Transaction<DB>,
     current: TicketRow,
-    set: Partial<TicketRow>,
+    set: TicketPatch,
     ctx: { ruleId: string; ruleName: string; depth: number; now: Date },
   ) {
     if ("assignee_id" in set || "status" in set) forgetRoutingAgents(trx);
@@ -335,12 +331,7 @@ export function createEngineHook(deps: {
         .filter(([k]) => k !== "priority_rank")
         .map(([k, v]) => [k, [current[k as keyof TicketRow], v]]),
     );
-    const ticket = await trx
-      .updateTable("tickets")
-      .set({ ...(set as object), updated_at: ctx.now, version: current.version + 1 })
-      .where("id", "=", current.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const ticket = await updateTicket(trx, current, set, ctx.now);
     const events: TimelineEvent[] = [
       {
         ticketId: ticket.id,

@@ -17,7 +17,7 @@ import { AppError } from "../lib/app-error.ts";
 import { assertVisible } from "../tickets/ticket-access.ts";
 import { appendEvents, type TimelineEvent } from "../tickets/ticket-events.ts";
 import { runHooks, type TicketHook } from "../tickets/ticket-hooks.ts";
-import { findTicketForUpdate } from "../tickets/ticket.repo.ts";
+import { findTicketForUpdate, updateTicket } from "../tickets/ticket.repo.ts";
 import type { EngineEffects } from "./effects.ts";
 import { ticketFacts, type OrgCache, type OrgSnapshot } from "./org-cache.ts";
 import { forgetRoutingAgents, routeTicket } from "./routing.ts";
@@ -155,24 +155,22 @@ export function createEscalationService(deps: {
       });
       if ("assigned" in routed) assignee = routed.assigned;
     }
-    let ticket = await trx
-      .updateTable("tickets")
-      .set({
+    let ticket = await updateTicket(
+      trx,
+      current,
+      {
         tier: decision.to.tier,
         group_id: decision.to.group_id,
         assignee_id: assignee,
-        ...(note ? { handoff_note: JSON.stringify(note) } : {}),
+        ...(note ? { handoff_note: note } : {}),
         escalation_count:
           current.escalation_count + (decision.type === "de_escalation" || decision.type === "reassignment" ? 0 : 1),
         escalated_at: now,
         ...(tierChanged ? { tier_entered_at: now } : {}),
         status,
-        updated_at: now,
-        version: current.version + 1,
-      })
-      .where("id", "=", current.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      },
+      now,
+    );
 
     const record = await insertEscalation(trx, {
       id: randomUUID(),

@@ -3,6 +3,7 @@ import { defer, isDeferred, type DeferredFlush } from "../db/deferred.ts";
 import { pickAgent, type RoutingAgent } from "@eskala/core/routing";
 import type { DB, TicketRow } from "../db/schema.ts";
 import type { Executor } from "../tickets/ticket-events.ts";
+import { writeDeferredTicketUpdates } from "../tickets/ticket.repo.ts";
 import type { OrgSnapshot } from "./org-cache.ts";
 
 export type RouteResult =
@@ -56,6 +57,7 @@ export async function loadRoutingAgents(db: Executor, groupId: string): Promise<
 }
 
 async function readRoutingAgents(db: Executor, groupId: string): Promise<RoutingAgent[]> {
+  await writeDeferredTicketUpdates(db); // the loads count this transaction's assignments
   const rows = await db
     .selectFrom("group_members as gm")
     .innerJoin("agent_profiles as p", "p.user_id", "gm.user_id")
@@ -154,6 +156,7 @@ export async function fillAgent(
     const room = me.capacity - me.openAssignedCount;
     if (room <= 0) return assigned;
     // Tickets another change holds are left for it; a few more than the room, as some may not fit.
+    await writeDeferredTicketUpdates(trx);
     const waiting = await trx
       .selectFrom("tickets")
       .selectAll()

@@ -6,6 +6,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { defer, deferredRows, flushDeferred, isDeferred, type DeferredFlush } from "../db/deferred.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
 import { TIMER_CHANNEL } from "../engine/timers.ts";
+import { withDeferredUpdates, writeDeferredTicketUpdates } from "../tickets/ticket.repo.ts";
 import type { Ledger, LedgerEvent } from "./ledger.ts";
 import { SLA_TIMER_KINDS, type SlaPlan } from "./plan.ts";
 
@@ -96,7 +97,7 @@ export async function lockTickets(
     limit ${limit}
     for no key update of t`.execute(trx);
   return rows.map(({ sla_ledger, sla_segment, ...ticket }) => ({
-    ticket,
+    ticket: withDeferredUpdates(trx, [ticket])[0]!,
     ledger: deferredPlan(trx, ticket.id)?.ledger ?? sla_ledger,
     segment: sla_segment,
   }));
@@ -120,6 +121,9 @@ interface PlanRow {
   keep_timer_ids: number[];
   clocks: unknown[];
   timers: unknown[];
+  /** The clocks' targets and the timers' keys again, as arrays: what to keep is then a lookup, not a join. */
+  targets: string[];
+  timer_keys: string[];
 }
 
 /**
@@ -143,11 +147,14 @@ const flushPlans: DeferredFlush<PlanRow> = async (trx, all) => {
   // The ids again as an array: with it the planner keeps to the tickets' index rows whatever the
   // (generic, prepared) plan guesses of the recordset, instead of scanning whole tables.
   const ids = [...last.keys()];
+  // The tickets' own buffered changes first: the policy and tier-entry columns compare against them.
+  await writeDeferredTicketUpdates(trx);
   await sql`
     with
     p as (
       select * from jsonb_to_recordset(${JSON.stringify([...last.values()])}::jsonb) as p(ticket_id uuid, policy_id uuid,
-        policy_version int, ledger jsonb, now timestamptz, tier_entered_at timestamptz, keep_timer_ids bigint[], clocks jsonb, timers jsonb)
+        policy_version int, ledger jsonb, now timestamptz, tier_entered_at timestamptz, keep_timer_ids bigint[], clocks jsonb, timers jsonb,
+        targets text[], timer_keys text[])
     ),
     s as (
       insert into ticket_sla (ticket_id, policy_id, policy_version, ledger, updated_at)
@@ -168,14 +175,14 @@ const flushPlans: DeferredFlush<PlanRow> = async (trx, all) => {
     ),
     cd as (
       delete from ticket_clocks k using p
-      where k.ticket_id = any(${ids}::uuid[]) and k.ticket_id = p.ticket_id and not exists (select 1 from x where x.ticket_id = k.ticket_id and x.target = k.target)
+      where k.ticket_id = any(${ids}::uuid[]) and k.ticket_id = p.ticket_id and k.target <> all(p.targets)
     ),
     y as (select p.ticket_id, y.* from p, jsonb_to_recordset(p.timers) as y(kind text, key text, due_at timestamptz, data jsonb)),
     td as (
       delete from timers where id in (
         select t.id from timers t join p on p.ticket_id = t.ticket_id
         where t.ticket_id = any(${ids}::uuid[]) and t.fired_at is null and t.kind in (${KINDS_SQL}) and t.due_at > p.now and t.id <> all(p.keep_timer_ids)
-          and not exists (select 1 from y where y.ticket_id = t.ticket_id and y.key = t.key)
+          and t.key <> all(p.timer_keys)
         for update of t skip locked)
     ),
     ti as (
@@ -239,6 +246,8 @@ export async function writePlan(
       data: { target_minutes: c.targetMinutes, ...(c.tier !== null ? { tier: c.tier } : {}) },
     })),
     timers: plan.timers.map((t) => ({ kind: t.kind, key: t.key, due_at: t.dueAt.toISOString(), data: t.data ?? {} })),
+    targets: plan.clocks.map((c) => c.target),
+    timer_keys: plan.timers.map((t) => t.key),
   };
   // A deferred row is written later: keep the ledger as it is now, whatever its owner does with it meanwhile.
   if (!isDeferred(trx)) await flushPlans(trx, [row]);

@@ -2,12 +2,12 @@ import { sql, type Kysely } from "kysely";
 import { statusAfterMessage, type TicketStatus } from "@eskala/core";
 import type { CreateMessageBody } from "@eskala/contracts";
 import type { Actor } from "../auth/actor.ts";
-import type { DB, TicketUpdate } from "../db/schema.ts";
+import type { DB } from "../db/schema.ts";
 import { AppError } from "../lib/app-error.ts";
 import { adminOnlyField, assertVisible } from "./ticket-access.ts";
 import type { Executor, TimelineEvent } from "./ticket-events.ts";
 import { recordChange, type TicketHook } from "./ticket-hooks.ts";
-import { findTicketForUpdate } from "./ticket.repo.ts";
+import { findTicketForUpdate, updateTicket, type TicketPatch } from "./ticket.repo.ts";
 import { statusChange } from "./ticket.service.ts";
 import { saveAttachments } from "./attachments.ts";
 
@@ -71,7 +71,7 @@ export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]
         .executeTakeFirstOrThrow();
       if (body.attachments?.length) await saveAttachments(trx, ticketId, message.id, body.attachments);
 
-      const set: TicketUpdate = {};
+      const set: TicketPatch = {};
       const changes: Record<string, [unknown, unknown]> = {};
       if (byCustomer) set.last_customer_message_at = at;
       else if (isPublic) {
@@ -88,12 +88,7 @@ export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]
           changes.status = [current.status, next];
         }
       }
-      const ticket = await trx
-        .updateTable("tickets")
-        .set({ ...set, updated_at: at, version: current.version + 1 })
-        .where("id", "=", ticketId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const ticket = await updateTicket(trx, current, set, at);
       const events: TimelineEvent[] = [
         {
           ticketId,

@@ -4,7 +4,7 @@ import type { DB, TicketRow } from "../db/schema.ts";
 import { notFound } from "../lib/app-error.ts";
 import type { TimelineEvent } from "./ticket-events.ts";
 import { recordChange, type TicketHook } from "./ticket-hooks.ts";
-import { findTicketForUpdate } from "./ticket.repo.ts";
+import { findTicketForUpdate, updateTicket, type TicketPatch } from "./ticket.repo.ts";
 
 export type TicketEventService = ReturnType<typeof createTicketEventService>;
 
@@ -22,7 +22,7 @@ export function createTicketEventService(deps: { db: Kysely<DB>; hooks: TicketHo
     now: Date,
     opts: {
       trx?: Transaction<DB>;
-      set?: Partial<TicketRow>;
+      set?: TicketPatch;
       /** The ticket as the caller already locked it in `trx` (saves reading it again). */
       locked?: TicketRow;
     } = {},
@@ -31,14 +31,7 @@ export function createTicketEventService(deps: { db: Kysely<DB>; hooks: TicketHo
       const previous =
         opts.trx && opts.locked?.id === ticketId ? opts.locked : await findTicketForUpdate(trx, ticketId);
       if (!previous) throw notFound("ticket");
-      const ticket = opts.set
-        ? await trx
-            .updateTable("tickets")
-            .set({ ...(opts.set as object), updated_at: now, version: previous.version + 1 })
-            .where("id", "=", ticketId)
-            .returningAll()
-            .executeTakeFirstOrThrow()
-        : previous;
+      const ticket = opts.set ? await updateTicket(trx, previous, opts.set, now) : previous;
       const full = events.map((e) => ({ ...e, ticketId }));
       return recordChange(hooks, trx, actor, { ticket, previous, events: full, actor, now });
     };

@@ -1,4 +1,5 @@
 import { sql, type SelectQueryBuilder, type Transaction } from "kysely";
+import { defer, flushDeferredOf, isDeferred, type DeferredFlush } from "../db/deferred.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
 import type { Executor } from "./ticket-events.ts";
 
@@ -73,7 +74,124 @@ export async function findTicketViews(trx: Transaction<DB>, ids: string[]): Prom
  * wait for it to commit.
  */
 export async function findTicketForUpdate(db: Executor, id: string): Promise<TicketRow | undefined> {
-  return db.selectFrom("tickets").selectAll().where("id", "=", id).forNoKeyUpdate().executeTakeFirst();
+  const row = await db.selectFrom("tickets").selectAll().where("id", "=", id).forNoKeyUpdate().executeTakeFirst();
+  return row && withDeferredUpdate(db, row);
+}
+
+/** The columns a change may set on a ticket, typed as the row reads them. */
+export type TicketPatch = Partial<Omit<TicketRow, "id" | "number" | "search" | "created_at">>;
+
+/** Each column a patch may set, with its SQL type (for the deferred update's recordset). */
+const PATCH_COLUMNS: Record<keyof TicketPatch, string> = {
+  subject: "text",
+  description: "text",
+  requester_id: "uuid",
+  organization_id: "uuid",
+  channel: "text",
+  status: "text",
+  priority: "text",
+  priority_rank: "smallint",
+  language: "text",
+  category_id: "uuid",
+  tags: "text[]",
+  tier: "int",
+  group_id: "uuid",
+  assignee_id: "uuid",
+  collaborator_ids: "uuid[]",
+  handoff_note: "jsonb",
+  escalation_count: "int",
+  resolution_code: "text",
+  solved_tier: "int",
+  first_response_at: "timestamptz",
+  last_agent_reply_at: "timestamptz",
+  last_customer_message_at: "timestamptz",
+  solved_at: "timestamptz",
+  closed_at: "timestamptz",
+  updated_at: "timestamptz",
+  version: "int",
+  sla_policy_id: "uuid",
+  tier_entered_at: "timestamptz",
+  escalated_at: "timestamptz",
+};
+
+/** Per deferring transaction: each changed ticket as it now reads, and the columns changed. */
+const pending = new WeakMap<object, Map<string, { row: TicketRow; columns: Set<keyof TicketPatch> }>>();
+
+/**
+ * Writes a deferring transaction's ticket updates: one statement per set of changed columns
+ * (a timer batch's escalations all change the same ones), each ticket's latest values.
+ */
+const flushTicketUpdates: DeferredFlush<string> = async (trx, ids) => {
+  const changed = pending.get(trx);
+  const bySignature = new Map<string, { columns: (keyof TicketPatch)[]; rows: Record<string, unknown>[] }>();
+  for (const id of new Set(ids)) {
+    const entry = changed?.get(id);
+    if (!entry) continue;
+    changed!.delete(id);
+    const columns = [...entry.columns].sort();
+    const signature = columns.join(",");
+    const group = bySignature.get(signature) ?? { columns, rows: [] };
+    bySignature.set(signature, group);
+    group.rows.push(Object.fromEntries([["id", id], ...columns.map((c) => [c, entry.row[c]])]));
+  }
+  for (const { columns, rows } of bySignature.values()) {
+    const set = sql.join(columns.map((c) => sql`${sql.ref(c)} = ${sql.ref(`x.${c}`)}`));
+    const types = sql.raw(["id uuid", ...columns.map((c) => `${c} ${PATCH_COLUMNS[c]}`)].join(", "));
+    // The ids again as an array keep the (generic, prepared) plan on the primary key.
+    await sql`update tickets t set ${set}
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${types})
+      where t.id = any(${rows.map((r) => r.id)}::uuid[]) and t.id = x.id`.execute(trx);
+  }
+};
+
+/** A ticket row read in a deferring transaction, with the changes it buffered for the ticket. */
+function withDeferredUpdate(db: Executor, row: TicketRow): TicketRow {
+  const entry = pending.get(db)?.get(row.id);
+  if (!entry) return row;
+  const out: Record<string, unknown> = { ...row };
+  for (const c of entry.columns) out[c] = entry.row[c];
+  return out as TicketRow;
+}
+
+/** Rows read in a deferring transaction, each with the changes the transaction buffered for it. */
+export function withDeferredUpdates<T extends TicketRow>(db: Executor, rows: T[]): T[] {
+  return pending.get(db)?.size ? rows.map((r) => withDeferredUpdate(db, r) as T) : rows;
+}
+
+/** Writes the buffered ticket updates now: for a query that reads tickets by other columns (loads, queues). */
+export async function writeDeferredTicketUpdates(trx: Executor): Promise<void> {
+  await flushDeferredOf(trx, flushTicketUpdates);
+}
+
+/**
+ * Updates a ticket the caller holds locked and returns it as it now reads. With `now`, the change
+ * counts as a new version (`updated_at`, `version`). In a transaction that defers its writes (a
+ * timer batch, a group of creations) the row is changed in memory and written with the others at
+ * the end, one statement for all; readers of the transaction see it (findTicketForUpdate, the SLA
+ * part's lock, routing's loads).
+ */
+export async function updateTicket(
+  trx: Transaction<DB>,
+  current: TicketRow,
+  set: TicketPatch,
+  now?: Date,
+): Promise<TicketRow> {
+  const changed = pending.get(trx);
+  const base = changed?.get(current.id)?.row ?? current;
+  const patch: TicketPatch = now ? { ...set, updated_at: now, version: base.version + 1 } : set;
+  if (isDeferred(trx)) {
+    const map = changed ?? new Map<string, { row: TicketRow; columns: Set<keyof TicketPatch> }>();
+    pending.set(trx, map);
+    const entry = map.get(current.id);
+    const row = { ...base, ...patch };
+    const columns = new Set([...(entry?.columns ?? []), ...(Object.keys(patch) as (keyof TicketPatch)[])]);
+    map.set(current.id, { row, columns });
+    if (!entry) defer(trx, flushTicketUpdates, current.id);
+    return row;
+  }
+  const note = patch.handoff_note;
+  const values = note ? { ...patch, handoff_note: JSON.stringify(note) } : patch;
+  return trx.updateTable("tickets").set(values).where("id", "=", current.id).returningAll().executeTakeFirstOrThrow();
 }
 
 export interface TicketFilter {

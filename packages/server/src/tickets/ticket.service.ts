@@ -4,7 +4,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { PRIORITIES, checkTransition, type Priority, type ResolutionCode, type TicketStatus } from "@eskala/core";
 import type { CreateTicketBody, UpdateTicketBody } from "@eskala/contracts";
 import type { Actor } from "../auth/actor.ts";
-import type { DB, GroupRow, NewTicket, TicketRow, TicketUpdate } from "../db/schema.ts";
+import type { DB, GroupRow, NewTicket, TicketRow } from "../db/schema.ts";
 import { AppError } from "../lib/app-error.ts";
 import { adminOnlyField, assertStaff, assertVisible } from "./ticket-access.ts";
 import type { TimelineEvent } from "./ticket-events.ts";
@@ -16,7 +16,14 @@ import {
   resolveGroup,
   resolveStaff,
 } from "./ticket-refs.ts";
-import { findTicketForUpdate, findTicketView, findTicketViews, type TicketView } from "./ticket.repo.ts";
+import {
+  findTicketForUpdate,
+  findTicketView,
+  findTicketViews,
+  updateTicket,
+  type TicketPatch,
+  type TicketView,
+} from "./ticket.repo.ts";
 import { deferWrites, flushDeferred } from "../db/deferred.ts";
 import { createGroupCommit, type Settled } from "../db/group-commit.ts";
 import { saveAttachments } from "./attachments.ts";
@@ -233,7 +240,7 @@ export function createTicketService(deps: {
       if (body.expected_version !== undefined && body.expected_version !== current.version) {
         throw new AppError("version_conflict", `The ticket is at version ${current.version}; reload and try again`);
       }
-      const set: TicketUpdate = {};
+      const set: TicketPatch = {};
       const changes: Record<string, [unknown, unknown]> = {};
       const change = <K extends keyof TicketRow>(key: K, value: TicketRow[K]) => {
         if (JSON.stringify(current[key]) === JSON.stringify(value)) return;
@@ -270,12 +277,7 @@ export function createTicketService(deps: {
         throw AppError.field(["resolution_code"], "only with status solved");
       }
       if (Object.keys(changes).length === 0) return;
-      const ticket = await trx
-        .updateTable("tickets")
-        .set({ ...set, updated_at: now, version: current.version + 1 })
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const ticket = await updateTicket(trx, current, set, now);
       const events: TimelineEvent[] = [{ ticketId: id, type: "ticket.updated", at: now, data: { changes } }];
       await recordChange(hooks, trx, actor, { ticket, previous: current, events, actor, now });
     });
@@ -295,7 +297,7 @@ export function statusChange(
   to: TicketStatus,
   resolutionCode: ResolutionCode | undefined,
   now: Date,
-): TicketUpdate {
+): TicketPatch {
   const check = checkTransition(current.status as TicketStatus, to);
   if (!check.ok) {
     const why =

@@ -97,30 +97,48 @@ export function buildThreadHeaders(
   };
 }
 
+const instantFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** An instant in the customer's words, in Jakarta time unless told otherwise. */
 export function formatInstant(at: Date, lang: MailLanguage, timeZone = "Asia/Jakarta"): string {
-  return new Intl.DateTimeFormat(lang === "id" ? "id-ID" : "en-GB", {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone,
-    timeZoneName: "short",
-  }).format(at);
+  // Making a format costs far more than using one: one per language and zone.
+  const id = `${lang} ${timeZone}`;
+  let format = instantFormats.get(id);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === "id" ? "id-ID" : "en-GB", {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone,
+      timeZoneName: "short",
+    });
+    instantFormats.set(id, format);
+  }
+  return format.format(at);
 }
-
-export type EnqueueResult =
-  { queued: true; messageId: string; key: string } | { queued: false; reason: "no_email" | "duplicate" | "loop_guard" };
 
 type MailTicket = Pick<TicketRow, "id" | "number" | "subject" | "language" | "requester_id" | "group_id">;
 export type MailConfig = Pick<Config, "ESKALA_MAIL_DOMAIN" | "ESKALA_PUBLIC_URL" | "PORT" | "ESKALA_SECRET">;
+
+/** A customer email asked for: rendered and enqueued at once, or with the others of a deferring transaction. */
+interface MailIntent {
+  ticket: MailTicket;
+  template: TemplateKey;
+  vars: TemplateVars;
+  now: Date;
+  key: string;
+  config: MailConfig;
+}
 
 /**
  * Renders a customer email in the ticket's language and writes it to the outbox inside the
  * caller's transaction, recording its Message-ID for threading. Idempotent per
  * (ticket, template, occurrence): a repeat is skipped. Customers without a usable address are skipped.
+ * In a transaction that defers its writes (a timer batch, a group of creations: db/deferred.ts)
+ * the emails are rendered together at its end, with what they need read in one statement.
  */
 export async function enqueueCustomerEmail(
   trx: Executor,
@@ -129,112 +147,156 @@ export async function enqueueCustomerEmail(
   vars: TemplateVars,
   now: Date,
   opts: { occurrence: string; config: MailConfig },
-): Promise<EnqueueResult> {
-  const { config } = opts;
-  const domain = config.ESKALA_MAIL_DOMAIN.toLowerCase();
-  const key = `email:${ticket.id}:${template}:${opts.occurrence}`;
-  // Everything the mail needs, in one statement: the customer, whether it was sent already, the
-  // loop guard's count, the admin's template overrides, the mailbox, the thread so far, the secret.
-  const { rows } = await sql<{
-    email: string;
-    name: string;
-    language: MailLanguage;
-    disabled: boolean;
+): Promise<void> {
+  const intent: MailIntent = {
+    ticket,
+    template,
+    vars,
+    now,
+    key: `email:${ticket.id}:${template}:${opts.occurrence}`,
+    config: opts.config,
+  };
+  if (!defer(trx, flushCustomerEmails, intent)) await sendCustomerEmails(trx, [intent]);
+}
+
+/** Renders a deferring transaction's customer emails (db/deferred.ts): their outbox rows and mail records are buffered in turn. */
+const flushCustomerEmails: DeferredFlush<MailIntent> = (trx, intents) => sendCustomerEmails(trx, intents);
+
+interface MailContext {
+  /** Per intent, in order: the customer, whether the key was sent already, the loop guard's count, the group's mailbox, the thread so far. */
+  items: {
+    email: string | null;
+    name: string | null;
+    language: MailLanguage | null;
+    disabled: boolean | null;
     duplicate: boolean;
     recent: number;
-    overrides: Partial<Record<MailLanguage, TemplateText>> | null;
     group_email: string | null;
-    mailboxes: string[];
     previous: string[];
-    secret: string | null;
-  }>`
-    select u.email, u.name, u.language, u.disabled,
-      exists (select 1 from outbox where idempotency_key = ${key}) as duplicate,
-      case when ${template === "ticket.received"}::boolean then (
-        select count(*)::int from mail_messages m
-        where m.direction = 'outbound' and m.template = ${template} and lower(m.recipient) = lower(trim(u.email))
-          and m.created_at > ${new Date(now.getTime() - 3_600_000)}
-      ) else 0 end as recent,
-      (select json_object_agg(language, json_build_object('subject', subject, 'body', body))
-        from mail_templates where key = ${template}) as overrides,
-      (select email_address from groups where id = ${ticket.group_id}::uuid) as group_email,
+  }[];
+  overrides: Record<string, Partial<Record<MailLanguage, TemplateText>>> | null;
+  mailboxes: string[];
+  secret: string | null;
+}
+
+/**
+ * Everything a set of customer emails needs, in one statement: per email the customer, whether it
+ * was sent already, the loop guard's count, the group's mailbox and the ticket's thread; for all,
+ * the admin's template overrides, the mailboxes and the signing secret.
+ */
+async function readMailContext(trx: Executor, intents: MailIntent[]): Promise<MailContext> {
+  const rows = intents.map((i, n) => ({
+    n,
+    requester_id: i.ticket.requester_id,
+    ticket_id: i.ticket.id,
+    group_id: i.ticket.group_id,
+    key: i.key,
+    template: i.template,
+    since: new Date(i.now.getTime() - 3_600_000).toISOString(),
+  }));
+  const { rows: out } = await sql<MailContext>`
+    with i as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as i(n int, requester_id uuid, ticket_id uuid, group_id uuid, key text, template text, since timestamptz)
+    )
+    select
+      (select json_agg(json_build_object(
+          'email', u.email, 'name', u.name, 'language', u.language, 'disabled', u.disabled,
+          'duplicate', exists (select 1 from outbox where idempotency_key = i.key),
+          'recent', case when i.template = 'ticket.received' and u.email is not null then (
+            select count(*)::int from mail_messages m
+            where m.direction = 'outbound' and m.template = i.template and lower(m.recipient) = lower(trim(u.email))
+              and m.created_at > i.since) else 0 end,
+          'group_email', (select email_address from groups where id = i.group_id),
+          'previous', (select coalesce(json_agg(message_id order by created_at), '[]'::json)
+            from mail_messages where ticket_id = i.ticket_id)
+        ) order by i.n)
+        from i left join users u on u.id = i.requester_id) as items,
+      (select json_object_agg(t.key, t.languages) from (
+        select key, json_object_agg(language, json_build_object('subject', subject, 'body', body)) as languages
+        from mail_templates where key in (select distinct template from i) group by key) t) as overrides,
       (select coalesce(json_agg(email_address order by created_at), '[]'::json)
         from groups where email_address is not null) as mailboxes,
-      (select coalesce(json_agg(message_id order by created_at), '[]'::json)
-        from mail_messages where ticket_id = ${ticket.id}) as previous,
-      (select value from settings where key = 'secret') as secret
-    from users u where u.id = ${ticket.requester_id}`.execute(trx);
-  const customer = rows[0];
-  const to = customer?.email.trim() ?? "";
-  if (!customer || customer.disabled || !isDeliverable(to, domain)) return { queued: false, reason: "no_email" };
-  if (customer.duplicate) return { queued: false, reason: "duplicate" };
-  // Mails this transaction recorded but has not written yet (a timer batch defers its writes).
-  const waiting = deferredRows(trx, flushMailRecords);
-  const recent =
-    customer.recent +
-    waiting.filter((m) => m.template === template && m.recipient.toLowerCase() === to.toLowerCase()).length;
-  if (template === "ticket.received" && recent >= RECEIVED_PER_HOUR) return { queued: false, reason: "loop_guard" };
+      (select value from settings where key = 'secret') as secret`.execute(trx);
+  return out[0]!;
+}
 
-  const lang: MailLanguage = ticket.language === "en" || ticket.language === "id" ? ticket.language : customer.language;
-  const rendered = renderCustomerEmail(
-    template,
-    lang,
-    {
-      ticket_number: String(ticket.number),
-      subject: ticket.subject,
-      customer_name: customer.name,
-      status_url: `${publicBaseUrl(config)}/portal/tickets/${ticket.id}`,
-      ...vars,
-    },
-    customer.overrides?.[lang],
-  );
-  const local =
-    (customer.group_email ? mailboxLocal(customer.group_email, domain) : null) ??
-    customer.mailboxes.map((m) => mailboxLocal(m, domain)).find((l) => l !== null) ??
-    "support";
-  const secret = config.ESKALA_SECRET ?? customer.secret;
-  if (!secret) throw new Error("The signing secret is missing: composeChannels must run first");
-  const previous = [
-    ...customer.previous,
-    ...waiting.filter((m) => m.ticket_id === ticket.id).map((m) => m.message_id),
-  ].map((message_id) => ({ message_id }));
-  const messageId = newMailMessageId(ticket.number, domain);
-  const headers = {
-    ...buildThreadHeaders(
-      { number: ticket.number, previousMessageIds: previous.map((p) => p.message_id) },
-      messageId,
-      replyToAddress(local, domain, ticket.number, secret),
-    ),
-    // Human replies are not automatic; notifications are, so auto-responders stay quiet (RFC 3834).
-    ...(template === "agent.reply" ? {} : { "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All" }),
-  };
-  const payload: EmailPayload = {
-    to,
-    from: `Eskala <${local}@${domain}>`,
-    subject: rendered.subject,
-    text: rendered.text,
-    html: rendered.html,
-    headers,
-    template,
-    language: lang,
-  };
-  if ((await enqueue(trx, [{ kind: "email", key, ticketId: ticket.id, payload }], now)) === 0)
-    return { queued: false, reason: "duplicate" };
-  const record: MailRecord = {
-    message_id: messageId,
-    ticket_id: ticket.id,
-    direction: "outbound",
-    template,
-    recipient: to,
-    created_at: now,
-  };
-  if (!defer(trx, flushMailRecords, record))
-    await trx
-      .insertInto("mail_messages")
-      .values(record)
-      .onConflict((oc) => oc.column("message_id").doNothing())
-      .execute();
-  return { queued: true, messageId, key };
+/** Renders the emails in order and enqueues those due; later ones see the earlier ones (loop guard, thread). */
+async function sendCustomerEmails(trx: Executor, intents: MailIntent[]): Promise<void> {
+  const context = await readMailContext(trx, intents);
+  for (const [n, intent] of intents.entries()) {
+    const { ticket, template, config, now, key } = intent;
+    const customer = context.items[n]!;
+    const domain = config.ESKALA_MAIL_DOMAIN.toLowerCase();
+    const to = customer.email?.trim() ?? "";
+    if (!customer.email || customer.disabled || !isDeliverable(to, domain) || customer.duplicate) continue;
+    // Mails this transaction recorded but has not written yet (a timer batch defers its writes).
+    const waiting = deferredRows(trx, flushMailRecords);
+    const recent =
+      customer.recent +
+      waiting.filter((m) => m.template === template && m.recipient.toLowerCase() === to.toLowerCase()).length;
+    if (template === "ticket.received" && recent >= RECEIVED_PER_HOUR) continue;
+
+    const lang: MailLanguage =
+      ticket.language === "en" || ticket.language === "id" ? ticket.language : (customer.language ?? "id");
+    const rendered = renderCustomerEmail(
+      template,
+      lang,
+      {
+        ticket_number: String(ticket.number),
+        subject: ticket.subject,
+        customer_name: customer.name ?? "",
+        status_url: `${publicBaseUrl(config)}/portal/tickets/${ticket.id}`,
+        ...intent.vars,
+      },
+      context.overrides?.[template]?.[lang],
+    );
+    const local =
+      (customer.group_email ? mailboxLocal(customer.group_email, domain) : null) ??
+      context.mailboxes.map((m) => mailboxLocal(m, domain)).find((l) => l !== null) ??
+      "support";
+    const secret = config.ESKALA_SECRET ?? context.secret;
+    if (!secret) throw new Error("The signing secret is missing: composeChannels must run first");
+    const previous = [
+      ...customer.previous,
+      ...waiting.filter((m) => m.ticket_id === ticket.id).map((m) => m.message_id),
+    ];
+    const messageId = newMailMessageId(ticket.number, domain);
+    const headers = {
+      ...buildThreadHeaders(
+        { number: ticket.number, previousMessageIds: previous },
+        messageId,
+        replyToAddress(local, domain, ticket.number, secret),
+      ),
+      // Human replies are not automatic; notifications are, so auto-responders stay quiet (RFC 3834).
+      ...(template === "agent.reply" ? {} : { "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All" }),
+    };
+    const payload: EmailPayload = {
+      to,
+      from: `Eskala <${local}@${domain}>`,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      headers,
+      template,
+      language: lang,
+    };
+    if ((await enqueue(trx, [{ kind: "email", key, ticketId: ticket.id, payload }], now)) === 0) continue;
+    const record: MailRecord = {
+      message_id: messageId,
+      ticket_id: ticket.id,
+      direction: "outbound",
+      template,
+      recipient: to,
+      created_at: now,
+    };
+    if (!defer(trx, flushMailRecords, record))
+      await trx
+        .insertInto("mail_messages")
+        .values(record)
+        .onConflict((oc) => oc.column("message_id").doNothing())
+        .execute();
+  }
 }
 
 interface MailRecord {
