@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { defer, deferredRows, isDeferred, type DeferredFlush } from "../db/deferred.ts";
+import { defer, isDeferred, type DeferredFlush } from "../db/deferred.ts";
 import type { Executor } from "../tickets/ticket-events.ts";
 
 /** The channel the relay listens on; enqueue notifies it, delivered when the transaction commits. */
@@ -57,6 +57,9 @@ const flushOutbox: DeferredFlush<OutboxRow> = async (trx, rows) => {
   if (inserted.length > 0) await sql`select pg_notify(${OUTBOX_CHANNEL}, ${String(inserted.length)})`.execute(trx);
 };
 
+/** Per deferring transaction, every key it has enqueued (a repeat is skipped without a look at the buffer). */
+const deferredKeys = new WeakMap<object, Set<string>>();
+
 /**
  * Writes outbox rows inside the caller's transaction, so a notification exists if and only if the
  * change that caused it committed. The key makes enqueueing idempotent (a repeat is ignored).
@@ -75,7 +78,8 @@ export async function enqueue(trx: Executor, items: OutboxItem[], now: Date): Pr
     created_at: now,
   }));
   if (isDeferred(trx)) {
-    const waiting = new Set(deferredRows(trx, flushOutbox).map((r) => r.idempotency_key));
+    let waiting = deferredKeys.get(trx);
+    if (!waiting) deferredKeys.set(trx, (waiting = new Set()));
     let added = 0;
     for (const row of rows) {
       if (waiting.has(row.idempotency_key)) continue;

@@ -118,11 +118,11 @@ export function createSlaEngine(deps: {
     const map = planned.get(trx) ?? new Map<string, string>();
     planned.set(trx, map.set(ticket.id, fingerprint(ticket)));
   };
-  // A fired timer's plan not yet written, by ticket, while the rules react to the breach: they
-  // usually change the ticket (an escalation), and its hook then plans from this ledger and writes
-  // once. Only the firing transaction can run a hook for the ticket meanwhile, as it holds the
-  // ticket's lock (every change locks its ticket first).
-  const pending = new Map<string, { plan: SlaPlan; opts: WriteOptions; segment: string | null }>();
+  // A fired timer's ledger not yet planned and written, by ticket, while the rules react to the
+  // breach: they usually change the ticket (an escalation), and its hook then plans from this ledger
+  // and writes once. Only the firing transaction can run a hook for the ticket meanwhile, as it
+  // holds the ticket's lock (every change locks its ticket first).
+  const pending = new Map<string, { ledger: Ledger; opts: WriteOptions; segment: string | null }>();
   const takePending = (ticketId: string) => {
     const held = pending.get(ticketId);
     pending.delete(ticketId);
@@ -163,7 +163,7 @@ export function createSlaEngine(deps: {
       if (orgId) segment = await readSegment(trx, orgId);
     } else {
       const held = takePending(ticket.id);
-      const state = held ? { ledger: held.plan.ledger, segment: held.segment } : await readState(trx, ticket.id, orgId);
+      const state = held ? { ledger: held.ledger, segment: held.segment } : await readState(trx, ticket.id, orgId);
       segment = state.segment;
       if (held) keepTimerId = held.opts.keepTimerId;
       if (state.ledger) {
@@ -243,16 +243,16 @@ export function createSlaEngine(deps: {
         if (timer.kind === "sla.periodic_update") ledger.upd = now.getTime();
         event = { type: "sla.breached", data: { target: data.target, ...base } };
     }
-    const after = planSla(ticket.id, ledger, policy, now);
     if (timer.kind === "sla.periodic_update") {
-      const next = after.clocks.find((c) => c.target === "periodic_update");
+      const next = planSla(ticket.id, ledger, policy, now).clocks.find((c) => c.target === "periodic_update");
       event.data.next_due_at = next?.dueAt.toISOString() ?? null;
     }
-    // The plan is written once: by the hook of the change the rules make, or here after them.
-    const held = { plan: after, opts, segment: locked.segment };
+    // The plan is made and written once: by the hook of the change the rules make (usually an
+    // escalation), or here after them.
+    const held = { ledger, opts, segment: locked.segment };
     pending.set(ticket.id, held);
     remember(trx, ticket);
-    const policyId = after.policy?.core.id ?? null;
+    const policyId = policy.core.id;
     let unwritten = false;
     try {
       await deps.events.record(SYSTEM_ACTOR, ticket.id, [{ ...event, at: now, actorKind: "sla_timer" }], now, {
@@ -263,7 +263,7 @@ export function createSlaEngine(deps: {
       unwritten = pending.get(ticket.id) === held;
       if (unwritten) pending.delete(ticket.id);
     }
-    if (unwritten) await writePlan(trx, ticket.id, after, opts);
+    if (unwritten) await writePlan(trx, ticket.id, planSla(ticket.id, ledger, policy, now), opts);
   }
 
   /**

@@ -7,7 +7,7 @@ import { defer, deferredRows, flushDeferred, isDeferred, type DeferredFlush } fr
 import type { DB, TicketRow } from "../db/schema.ts";
 import { TIMER_CHANNEL } from "../engine/timers.ts";
 import { withDeferredUpdates, writeDeferredTicketUpdates } from "../tickets/ticket.repo.ts";
-import type { Ledger, LedgerEvent } from "./ledger.ts";
+import { cloneLedger, type Ledger, type LedgerEvent } from "./ledger.ts";
 import { SLA_TIMER_KINDS, type SlaPlan } from "./plan.ts";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -210,7 +210,7 @@ function deferredPlan(trx: Executor, ticketId: string): { ledger: Ledger; policy
   for (let i = rows.length - 1; i >= 0; i--) {
     const row = rows[i]!;
     if (row.ticket_id === ticketId)
-      return { ledger: JSON.parse(JSON.stringify(row.ledger)) as Ledger, policyId: row.policy_id };
+      return { ledger: cloneLedger(row.ledger), policyId: row.policy_id };
   }
   return undefined;
 }
@@ -251,7 +251,7 @@ export async function writePlan(
   };
   // A deferred row is written later: keep the ledger as it is now, whatever its owner does with it meanwhile.
   if (!isDeferred(trx)) await flushPlans(trx, [row]);
-  else defer(trx, flushPlans, { ...row, ledger: JSON.parse(JSON.stringify(row.ledger)) as Ledger });
+  else defer(trx, flushPlans, { ...row, ledger: cloneLedger(row.ledger) });
   const soonest = plan.timers[0]?.dueAt;
   if (soonest && soonest.getTime() < opts.now.getTime() + NOTIFY_HORIZON_MS)
     await sql`select pg_notify(${TIMER_CHANNEL}, ${soonest.toISOString()})`.execute(trx);
