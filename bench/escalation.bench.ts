@@ -5,7 +5,7 @@
  *  1. a fresh database with the demo structure, SLA policies and default rules (breach → next tier);
  *  2. the backlog: N open tickets (generate_series) each with an SLA timer due weeks ahead;
  *  3. one template ticket imported through the API, whose first-response clock is long breached
- *     (a 24/7 VIP policy); K clones of it (ticket, SLA ledger and clock rows copied by SQL, so each
+ *     (a 24/7 VIP policy); K clones of it (ticket and SLA ledger copied by SQL, so each
  *     clone is exactly what the API would have written) with their breach timers due at a steady
  *     200 per second starting a few seconds ahead;
  *  4. BENCH_WORKERS (default 1) `eskala worker` processes start (with BENCH_SPLIT=1 they run the
@@ -44,18 +44,14 @@ async function cloneTemplate(c: pg.Client, templateId: string, count: number, st
   );
   await c.query(
     `insert into tickets (id, subject, description, requester_id, organization_id, channel, status, priority, priority_rank, language,
-                          category_id, tags, tier, group_id, assignee_id, created_at, updated_at, sla_policy_id, tier_entered_at)
+                          category_id, tags, tier, group_id, assignee_id, created_at, updated_at, sla_policy_id, tier_entered_at, next_due_at, next_due_target)
      select c.id, t.subject || ' #' || c.i, t.description, t.requester_id, t.organization_id, t.channel, t.status, t.priority, t.priority_rank, t.language,
-            t.category_id, array[$2::text], t.tier, t.group_id, t.assignee_id, t.created_at, t.updated_at, t.sla_policy_id, t.tier_entered_at
+            t.category_id, array[$2::text], t.tier, t.group_id, t.assignee_id, t.created_at, t.updated_at, t.sla_policy_id, t.tier_entered_at,
+            t.next_due_at, t.next_due_target
      from clones c, tickets t where t.id = $1`,
     [templateId, tag],
   );
   await c.query(`insert into ticket_sla (ticket_id, policy_id, policy_version, ledger) select c.id, s.policy_id, s.policy_version, s.ledger from clones c, ticket_sla s where s.ticket_id = $1`, [templateId]);
-  await c.query(
-    `insert into ticket_clocks (ticket_id, target, state, started_at, due_at, stopped_at, breached_at, business_minutes, paused_minutes, data)
-     select c.id, k.target, k.state, k.started_at, k.due_at, k.stopped_at, k.breached_at, k.business_minutes, k.paused_minutes, k.data from clones c, ticket_clocks k where k.ticket_id = $1`,
-    [templateId],
-  );
   await c.query(
     `insert into timers (ticket_id, kind, key, due_at, data)
      select c.id, tm.kind, replace(tm.key, $1::text, c.id::text),

@@ -123,6 +123,9 @@ export interface TicketsTable {
   sla_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
   tier_entered_at: NullableTimestamp;
   escalated_at: NullableTimestamp;
+  /** The nearest running SLA deadline (active, warning or breached, not stopped), kept by the SLA part. */
+  next_due_at: NullableTimestamp;
+  next_due_target: string | null;
 }
 
 export interface MessagesTable {
@@ -223,19 +226,6 @@ export interface SlaPoliciesTable {
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
-}
-
-export interface TicketClocksTable {
-  ticket_id: string;
-  target: string;
-  state: string;
-  started_at: Date;
-  due_at: Date | null;
-  stopped_at: Date | null;
-  breached_at: Date | null;
-  business_minutes: number;
-  paused_minutes: Generated<number>;
-  data: Json<Record<string, unknown>>;
 }
 
 export interface TimersTable {
@@ -353,7 +343,6 @@ export interface WebhookDeliveriesTable {
 export interface EngineTables {
   calendars: CalendarsTable;
   sla_policies: SlaPoliciesTable;
-  ticket_clocks: TicketClocksTable;
   timers: TimersTable;
   escalations: EscalationsTable;
   escalation_requests: EscalationRequestsTable;

@@ -16,20 +16,6 @@ function base(db: Kysely<DB>) {
     .leftJoin("users as a", "a.id", "t.assignee_id")
     .leftJoin("organizations as o", "o.id", "t.organization_id")
     .leftJoin("categories as c", "c.id", "t.category_id")
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom("ticket_clocks as k")
-          .select(["k.due_at as next_due_at", "k.target as next_due_target"])
-          .whereRef("k.ticket_id", "=", "t.id")
-          .where("k.state", "in", ["active", "warning", "breached"])
-          .where("k.stopped_at", "is", null)
-          .where("k.due_at", "is not", null)
-          .orderBy("k.due_at")
-          .limit(1)
-          .as("due"),
-      (join) => join.onTrue(),
-    )
     .selectAll("t")
     .select([
       "ti.name as tier_name",
@@ -39,8 +25,6 @@ function base(db: Kysely<DB>) {
       "r.email as requester_email",
       "o.name as organization_name",
       "c.name as category_name",
-      "due.next_due_at",
-      "due.next_due_target",
     ])
     .where("t.status", "in", OPEN);
 }
@@ -59,18 +43,18 @@ export async function queue(
     case "mine":
       q = q
         .where("t.assignee_id", "=", actor.userId)
-        .orderBy(sql`due.next_due_at nulls last`)
+        .orderBy(sql`t.next_due_at nulls last`)
         .orderBy("t.created_at");
       break;
     case "group":
       q = q
         .where("t.assignee_id", "is", null)
         .where("t.group_id", "in", groups.length ? groups : ["00000000-0000-0000-0000-000000000000"])
-        .orderBy(sql`due.next_due_at nulls last`)
+        .orderBy(sql`t.next_due_at nulls last`)
         .orderBy("t.created_at");
       break;
     case "breaching":
-      q = q.where("due.next_due_at", "is not", null);
+      q = q.where("t.next_due_at", "is not", null);
       if (actor.role !== "admin")
         q = q.where((eb) =>
           eb.or([
@@ -78,7 +62,7 @@ export async function queue(
             eb("t.group_id", "in", groups.length ? groups : ["00000000-0000-0000-0000-000000000000"]),
           ]),
         );
-      q = q.orderBy("due.next_due_at");
+      q = q.orderBy("t.next_due_at");
       break;
     case "escalated-to-me":
       q = q
@@ -120,12 +104,12 @@ export async function board(db: Kysely<DB>, actor: Actor, now: Date) {
     // Fresh breaches first (newest first), then what breaches next (nearest first): a supervisor sees a
     // new breach at the top of the board even when older ones are still open.
     base(db)
-      .where("due.next_due_at", "<=", now)
-      .where("due.next_due_at", ">", new Date(now.getTime() - 7 * 86_400_000))
-      .orderBy("due.next_due_at", "desc")
+      .where("t.next_due_at", "<=", now)
+      .where("t.next_due_at", ">", new Date(now.getTime() - 7 * 86_400_000))
+      .orderBy("t.next_due_at", "desc")
       .limit(25)
       .execute()
-      .then(async (breached) => [...breached, ...(await base(db).where("due.next_due_at", ">", now).orderBy("due.next_due_at").limit(50).execute())]),
+      .then(async (breached) => [...breached, ...(await base(db).where("t.next_due_at", ">", now).orderBy("t.next_due_at").limit(50).execute())]),
     db
       .selectFrom("escalations")
       .select(["reason", sql<number>`count(*)::int`.as("count")])

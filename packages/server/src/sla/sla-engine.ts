@@ -141,7 +141,7 @@ export function createSlaEngine(deps: {
     const ledger = rebuilt ?? locked.ledger ?? ledgerFromTimeline(ticket, await readTimeline(trx, ticket.id), now);
     if (locked.ledger && !rebuilt) reconcile(ledger, ticket, now);
     const plan = planSla(ticket.id, ledger, choosePolicy(config, ticket, locked.segment), now);
-    await writePlan(trx, ticket.id, plan, { now, tierEnteredAt: tierEnteredAt(plan.ledger) });
+    await writePlan(trx, ticket, plan, { now, tierEnteredAt: tierEnteredAt(plan.ledger) });
     return plan;
   }
 
@@ -178,9 +178,13 @@ export function createSlaEngine(deps: {
     reconcile(ledger, ticket, now);
     const plan = planSla(ticket.id, ledger, choosePolicy(config, ticket, segment), now);
     const entered = tierEnteredAt(plan.ledger);
-    await writePlan(trx, ticket.id, plan, { now, tierEnteredAt: entered, ...(keepTimerId ? { keepTimerId } : {}) });
-    remember(trx, ticket);
-    return { ...ticket, sla_policy_id: plan.policy?.core.id ?? null, tier_entered_at: entered };
+    const written = await writePlan(trx, ticket, plan, {
+      now,
+      tierEnteredAt: entered,
+      ...(keepTimerId ? { keepTimerId } : {}),
+    });
+    remember(trx, written);
+    return written;
   }
 
   // Per transaction, tickets read and locked ahead for the batch's timers (see prepare), each taken once.
@@ -213,7 +217,7 @@ export function createSlaEngine(deps: {
     const plan = planSla(ticket.id, locked.ledger, policy, now);
     const opts = { now, keepTimerId: timer.id, tierEnteredAt: tierEnteredAt(plan.ledger) };
     if (!policy || !plan.allTimers.some((t) => t.key === timer.key)) {
-      await writePlan(trx, ticket.id, plan, opts);
+      await writePlan(trx, ticket, plan, opts);
       return;
     }
     const data = timer.data as unknown as SlaTimerData;
@@ -263,7 +267,7 @@ export function createSlaEngine(deps: {
       unwritten = pending.get(ticket.id) === held;
       if (unwritten) pending.delete(ticket.id);
     }
-    if (unwritten) await writePlan(trx, ticket.id, planSla(ticket.id, ledger, policy, now), opts);
+    if (unwritten) await writePlan(trx, ticket, planSla(ticket.id, ledger, policy, now), opts);
   }
 
   /**

@@ -6,7 +6,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { defer, deferredRows, flushDeferred, isDeferred, type DeferredFlush } from "../db/deferred.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
 import { TIMER_CHANNEL } from "../engine/timers.ts";
-import { withDeferredUpdates, writeDeferredTicketUpdates } from "../tickets/ticket.repo.ts";
+import { updateTicket, withDeferredUpdates } from "../tickets/ticket.repo.ts";
 import { cloneLedger, type Ledger, type LedgerEvent } from "./ledger.ts";
 import { SLA_TIMER_KINDS, type SlaPlan } from "./plan.ts";
 
@@ -111,28 +111,47 @@ export interface WriteOptions {
   tierEnteredAt: Date;
 }
 
+/** The ticket's columns a plan decides: its policy, its tier entry, and its nearest running deadline. */
+export type PlannedColumns = Pick<TicketRow, "sla_policy_id" | "tier_entered_at" | "next_due_at" | "next_due_target">;
+
+/** The columns of the ticket under this plan: the nearest deadline of a clock still running (active, warning, breached). */
+export function plannedColumns(plan: SlaPlan, tierEnteredAt: Date): PlannedColumns {
+  let next: SlaPlan["clocks"][number] | undefined;
+  for (const c of plan.clocks) {
+    const running = c.state === "active" || c.state === "warning" || c.state === "breached";
+    if (running && !c.stoppedAt && (!next || c.dueAt < next.dueAt)) next = c;
+  }
+  return {
+    sla_policy_id: plan.policy?.core.id ?? null,
+    tier_entered_at: tierEnteredAt,
+    next_due_at: next?.dueAt ?? null,
+    next_due_target: next?.target ?? null,
+  };
+}
+
+const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
 interface PlanRow {
   ticket_id: string;
   policy_id: string | null;
   policy_version: number | null;
   ledger: Ledger;
   now: string;
-  tier_entered_at: string;
   keep_timer_ids: number[];
-  clocks: unknown[];
   timers: unknown[];
-  /** The clocks' targets and the timers' keys again, as arrays: what to keep is then a lookup, not a join. */
-  targets: string[];
+  /** The timers' keys again, as an array: which to keep is then a lookup, not a join. */
   timer_keys: string[];
+  /** The ticket's planned columns, written here when the transaction does not defer its writes. */
+  columns: PlannedColumns | null;
 }
 
 /**
- * Writes plans in one statement, whatever their number: the ledgers, the clock rows (targets no
- * longer planned removed), the timers, each ticket's policy and tier entry. Timers: new ones
- * inserted (a key carries its instant, so an unchanged plan writes nothing); unplanned future ones
- * deleted unless a worker holds them. Timers already due are left to the worker, which may be
- * firing one in this very transaction (a rule reacting to a breach): their handler finds them
- * stale and does nothing. A ticket planned twice in a deferring transaction keeps its last plan.
+ * Writes plans in one statement, whatever their number: the ledgers, the timers and (when the
+ * transaction writes as it goes) the ticket's planned columns. Timers: new ones inserted (a key
+ * carries its instant, so an unchanged plan writes nothing); unplanned future ones deleted unless
+ * a worker holds them. Timers already due are left to the worker, which may be firing one in this
+ * very transaction (a rule reacting to a breach): their handler finds them stale and does nothing.
+ * A ticket planned twice in a deferring transaction keeps its last plan.
  */
 const flushPlans: DeferredFlush<PlanRow> = async (trx, all) => {
   const last = new Map<string, PlanRow>();
@@ -147,35 +166,18 @@ const flushPlans: DeferredFlush<PlanRow> = async (trx, all) => {
   // The ids again as an array: with it the planner keeps to the tickets' index rows whatever the
   // (generic, prepared) plan guesses of the recordset, instead of scanning whole tables.
   const ids = [...last.keys()];
-  // The tickets' own buffered changes first: the policy and tier-entry columns compare against them.
-  await writeDeferredTicketUpdates(trx);
+  const columns = [...last.values()].flatMap((r) => (r.columns ? [{ ticket_id: r.ticket_id, ...r.columns }] : []));
   await sql`
     with
     p as (
       select * from jsonb_to_recordset(${JSON.stringify([...last.values()])}::jsonb) as p(ticket_id uuid, policy_id uuid,
-        policy_version int, ledger jsonb, now timestamptz, tier_entered_at timestamptz, keep_timer_ids bigint[], clocks jsonb, timers jsonb,
-        targets text[], timer_keys text[])
+        policy_version int, ledger jsonb, now timestamptz, keep_timer_ids bigint[], timers jsonb, timer_keys text[])
     ),
     s as (
       insert into ticket_sla (ticket_id, policy_id, policy_version, ledger, updated_at)
       select ticket_id, policy_id, policy_version, ledger, now from p
       on conflict (ticket_id) do update set policy_id = excluded.policy_id, policy_version = excluded.policy_version,
         ledger = excluded.ledger, updated_at = excluded.updated_at
-    ),
-    x as (
-      select p.ticket_id, x.* from p, jsonb_to_recordset(p.clocks) as x(target text, state text, started_at timestamptz,
-        due_at timestamptz, stopped_at timestamptz, breached_at timestamptz, business_minutes float8, paused_minutes float8, data jsonb)
-    ),
-    c as (
-      insert into ticket_clocks (ticket_id, target, state, started_at, due_at, stopped_at, breached_at, business_minutes, paused_minutes, data)
-      select ticket_id, target, state, started_at, due_at, stopped_at, breached_at, business_minutes, paused_minutes, data from x
-      on conflict (ticket_id, target) do update set state = excluded.state, started_at = excluded.started_at,
-        due_at = excluded.due_at, stopped_at = excluded.stopped_at, breached_at = excluded.breached_at,
-        business_minutes = excluded.business_minutes, paused_minutes = excluded.paused_minutes, data = excluded.data
-    ),
-    cd as (
-      delete from ticket_clocks k using p
-      where k.ticket_id = any(${ids}::uuid[]) and k.ticket_id = p.ticket_id and k.target <> all(p.targets)
     ),
     y as (select p.ticket_id, y.* from p, jsonb_to_recordset(p.timers) as y(kind text, key text, due_at timestamptz, data jsonb)),
     td as (
@@ -191,11 +193,13 @@ const flushPlans: DeferredFlush<PlanRow> = async (trx, all) => {
       on conflict (key) where fired_at is null do nothing
     ),
     tu as (
-      update tickets t set sla_policy_id = (select sp.id from sla_policies sp where sp.id = p.policy_id),
-        tier_entered_at = p.tier_entered_at
-      from p
-      where t.id = any(${ids}::uuid[]) and t.id = p.ticket_id
-        and (t.sla_policy_id is distinct from p.policy_id or t.tier_entered_at is distinct from p.tier_entered_at)
+      update tickets t set sla_policy_id = (select sp.id from sla_policies sp where sp.id = c.sla_policy_id),
+        tier_entered_at = c.tier_entered_at, next_due_at = c.next_due_at, next_due_target = c.next_due_target
+      from jsonb_to_recordset(${JSON.stringify(columns)}::jsonb) as c(ticket_id uuid, sla_policy_id uuid,
+        tier_entered_at timestamptz, next_due_at timestamptz, next_due_target text)
+      where t.id = any(${columns.map((c) => c.ticket_id)}::uuid[]) and t.id = c.ticket_id
+        and (t.sla_policy_id is distinct from c.sla_policy_id or t.tier_entered_at is distinct from c.tier_entered_at
+          or t.next_due_at is distinct from c.next_due_at or t.next_due_target is distinct from c.next_due_target)
     )
     select 1`.execute(trx);
 };
@@ -218,41 +222,43 @@ function deferredPlan(trx: Executor, ticketId: string): { ledger: Ledger; policy
 /**
  * Writes a ticket's plan (see flushPlans): at the end of the transaction if it defers its writes
  * (db/deferred.ts), else now; then a NOTIFY (held to the commit) only when a timer is due before
- * the worker would look again anyway.
+ * the worker would look again anyway. The ticket's planned columns that differ from `ticket` (as
+ * the caller holds it) are set with its other changes in a deferring transaction: one update of
+ * the row, not two. Returns the ticket with them.
  */
 export async function writePlan(
   trx: Transaction<DB>,
-  ticketId: string,
+  ticket: TicketRow,
   plan: SlaPlan,
   opts: WriteOptions,
-): Promise<void> {
+): Promise<TicketRow> {
+  const columns = plannedColumns(plan, opts.tierEnteredAt);
+  const deferred = isDeferred(trx);
   const row: PlanRow = {
-    ticket_id: ticketId,
+    ticket_id: ticket.id,
     policy_id: plan.policy?.core.id ?? null,
     policy_version: plan.policy?.version ?? null,
-    ledger: plan.ledger,
+    // A deferred row is written later: keep the ledger as it is now, whatever its owner does with it meanwhile.
+    ledger: deferred ? cloneLedger(plan.ledger) : plan.ledger,
     now: opts.now.toISOString(),
-    tier_entered_at: opts.tierEnteredAt.toISOString(),
     keep_timer_ids: opts.keepTimerId ? [opts.keepTimerId] : [],
-    clocks: plan.clocks.map((c) => ({
-      target: c.target,
-      state: c.state,
-      started_at: c.startedAt.toISOString(),
-      due_at: c.dueAt.toISOString(),
-      stopped_at: c.stoppedAt?.toISOString() ?? null,
-      breached_at: c.breachedAt?.toISOString() ?? null,
-      business_minutes: c.businessMinutes,
-      paused_minutes: c.pausedMinutes,
-      data: { target_minutes: c.targetMinutes, ...(c.tier !== null ? { tier: c.tier } : {}) },
-    })),
     timers: plan.timers.map((t) => ({ kind: t.kind, key: t.key, due_at: t.dueAt.toISOString(), data: t.data ?? {} })),
-    targets: plan.clocks.map((c) => c.target),
     timer_keys: plan.timers.map((t) => t.key),
+    columns: deferred ? null : columns,
   };
-  // A deferred row is written later: keep the ledger as it is now, whatever its owner does with it meanwhile.
-  if (!isDeferred(trx)) await flushPlans(trx, [row]);
-  else defer(trx, flushPlans, { ...row, ledger: cloneLedger(row.ledger) });
+  let out = { ...ticket, ...columns };
+  if (!deferred) await flushPlans(trx, [row]);
+  else {
+    defer(trx, flushPlans, row);
+    const changed =
+      ticket.sla_policy_id !== columns.sla_policy_id ||
+      !sameTime(ticket.tier_entered_at, columns.tier_entered_at) ||
+      !sameTime(ticket.next_due_at, columns.next_due_at) ||
+      ticket.next_due_target !== columns.next_due_target;
+    if (changed) out = await updateTicket(trx, ticket, columns);
+  }
   const soonest = plan.timers[0]?.dueAt;
   if (soonest && soonest.getTime() < opts.now.getTime() + NOTIFY_HORIZON_MS)
     await sql`select pg_notify(${TIMER_CHANNEL}, ${soonest.toISOString()})`.execute(trx);
+  return out;
 }

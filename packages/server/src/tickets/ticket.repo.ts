@@ -112,6 +112,8 @@ const PATCH_COLUMNS: Record<keyof TicketPatch, string> = {
   sla_policy_id: "uuid",
   tier_entered_at: "timestamptz",
   escalated_at: "timestamptz",
+  next_due_at: "timestamptz",
+  next_due_target: "text",
 };
 
 /** Per deferring transaction: each changed ticket as it now reads, and the columns changed. */

@@ -6,7 +6,6 @@ import { createSlaConfigCache } from "../../src/sla/sla-config.ts";
 import { manualClock, startTestApp, type TestApp } from "../harness.ts";
 import {
   clockOf,
-  clockRows,
   createCalendar,
   createPolicy,
   eventsOf,
@@ -73,13 +72,19 @@ describe("a ticket under a policy", () => {
     expect((await timersOf(t, ticket.id)).map((x) => [x.kind, x.key, x.due_at])).toEqual([
       [timers[0]!.kind, timers[0]!.key, wib(2, "09:30")],
     ]);
+    // The ticket carries its policy, its tier entry and its nearest deadline (what the queues sort by).
     const row = await t.db
       .selectFrom("tickets")
-      .select(["sla_policy_id", "tier_entered_at"])
+      .select(["sla_policy_id", "tier_entered_at", "next_due_at", "next_due_target"])
       .where("id", "=", ticket.id)
       .executeTakeFirstOrThrow();
-    expect(row).toEqual({ sla_policy_id: policy.id, tier_entered_at: wib(2, "09:00") });
-    expect((await clockRows(t, ticket.id)).map((c) => [c.target, c.state, c.due_at?.toISOString()])).toEqual([
+    expect(row).toEqual({
+      sla_policy_id: policy.id,
+      tier_entered_at: wib(2, "09:00"),
+      next_due_at: wib(2, "10:00"),
+      next_due_target: "first_response",
+    });
+    expect((await slaBlock(t, ticket.id)).clocks.map((c) => [c.target, c.state, c.due_at])).toEqual([
       ["first_response", "active", iso(wib(2, "10:00"))],
       ["resolution", "active", iso(wib(3, "09:00"))],
       ["tier_budget", "active", iso(wib(2, "11:00"))],
@@ -173,11 +178,17 @@ describe("a ticket under a policy", () => {
       ["sla.breached", "first_response", null, "sla_timer"],
     ]);
     expect(events[2]!.data).toMatchObject({ due_at: iso(wib(2, "10:00")), started_at: iso(wib(2, "09:00")) });
-    const rows = await clockRows(t, ticket.id);
-    expect(rows.find((r) => r.target === "first_response")).toMatchObject({
+    expect(clockOf(await slaBlock(t, ticket.id), "first_response")).toMatchObject({
       state: "breached",
-      breached_at: wib(2, "10:00"),
+      breached_at: iso(wib(2, "10:00")),
     });
+    // Still running (no reply yet), the breached first response stays the ticket's nearest deadline.
+    const row = await t.db
+      .selectFrom("tickets")
+      .select(["next_due_at", "next_due_target"])
+      .where("id", "=", ticket.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ next_due_at: wib(2, "10:00"), next_due_target: "first_response" });
 
     // The same timer delivered twice (a retry) finds its level recorded and does nothing.
     const fired = await t.db

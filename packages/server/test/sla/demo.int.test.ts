@@ -69,7 +69,7 @@ describe("the demo SLA configuration", () => {
     });
   });
 
-  it("gives every open demo ticket its clocks, and fires the overdue timers at start once each", async () => {
+  it("gives every open demo ticket its SLA ledger and nearest deadline, and fires the overdue timers at start once each", async () => {
     const db = app.database.db;
     const open = await db
       .selectFrom("tickets")
@@ -77,17 +77,17 @@ describe("the demo SLA configuration", () => {
       .where("status", "in", ["new", "open", "pending", "on_hold"])
       .execute();
     expect(open.length).toBeGreaterThan(10);
-    const withClocks = await db
-      .selectFrom("ticket_clocks")
-      .select("ticket_id")
-      .distinct()
-      .where(
-        "ticket_id",
-        "in",
-        open.map((o) => o.id),
-      )
+    const { rows: withLedger } = await sql<{ n: number }>`
+      select count(*)::int as n from ticket_sla where ticket_id = any(${open.map((o) => o.id)}::uuid[])`.execute(db);
+    expect(withLedger[0]!.n).toBe(open.length);
+    // Those not waiting on someone (pending or on hold pause the clocks) carry their nearest deadline.
+    const running = await db
+      .selectFrom("tickets")
+      .select(["next_due_at"])
+      .where("status", "in", ["new", "open"])
       .execute();
-    expect(withClocks.length).toBe(open.length);
+    expect(running.length).toBeGreaterThan(5);
+    expect(running.every((r) => r.next_due_at !== null)).toBe(true);
     const overdue = await db
       .selectFrom("timers")
       .select((eb) => eb.fn.countAll<number>().as("n"))

@@ -102,10 +102,6 @@ export async function eventsOf(t: TestApp, ticketId: string, types: string[]) {
   return rows.map((r) => ({ ...r, data: r.data as Record<string, any> }));
 }
 
-export async function clockRows(t: TestApp, ticketId: string) {
-  return t.db.selectFrom("ticket_clocks").selectAll().where("ticket_id", "=", ticketId).orderBy("target").execute();
-}
-
 export const ledgerOf = async (t: TestApp, ticketId: string) =>
   (await sql<{ ledger: any }>`select ledger from ticket_sla where ticket_id = ${ticketId}`.execute(t.db)).rows[0]
     ?.ledger;

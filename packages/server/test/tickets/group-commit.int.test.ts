@@ -63,7 +63,11 @@ describe("concurrent ticket creation", () => {
       .execute();
     for (const id of ids)
       expect(events.filter((e) => e.ticket_id === id).map((e) => e.type)).toEqual(["ticket.created", "assigned"]);
-    const clocks = await t.db.selectFrom("ticket_clocks").select("ticket_id").where("ticket_id", "in", ids).execute();
+    const planned = await t.db
+      .selectFrom("tickets")
+      .select(["id", "next_due_at", "next_due_target"])
+      .where("id", "in", ids)
+      .execute();
     const timers = await t.db
       .selectFrom("timers")
       .select("ticket_id")
@@ -71,7 +75,7 @@ describe("concurrent ticket creation", () => {
       .where("fired_at", "is", null)
       .execute();
     for (const id of ids) {
-      expect(clocks.some((c) => c.ticket_id === id)).toBe(true);
+      expect(planned.find((c) => c.id === id)).toMatchObject({ next_due_target: "first_response" });
       expect(timers.some((c) => c.ticket_id === id)).toBe(true);
     }
     // The ticket row names its policy and when it entered its tier, as the SLA part planned.
@@ -169,16 +173,17 @@ describe("concurrent ticket creation", () => {
       for (const [i, r] of results.entries()) {
         const urgent = i % 2 === 1;
         expect(r.body.priority).toBe(urgent ? "urgent" : "medium");
+        // The queues sort by the ticket's nearest deadline: the first response, planned under the rule's priority.
         const stored = await t.db
-          .selectFrom("ticket_clocks")
-          .select(["due_at", "started_at"])
-          .where("ticket_id", "=", r.body.id)
-          .where("target", "=", "first_response")
+          .selectFrom("tickets")
+          .select(["next_due_at", "next_due_target", "created_at"])
+          .where("id", "=", r.body.id)
           .executeTakeFirstOrThrow();
-        const minutes = (stored.due_at!.getTime() - stored.started_at.getTime()) / 60_000;
+        expect(stored.next_due_target).toBe("first_response");
+        const minutes = (stored.next_due_at!.getTime() - stored.created_at.getTime()) / 60_000;
         expect(minutes).toBe(urgent ? 15 : 60);
         const shown = r.body.sla.clocks.find((c: { target: string }) => c.target === "first_response");
-        expect(new Date(shown.due_at).getTime()).toBe(stored.due_at!.getTime());
+        expect(new Date(shown.due_at).getTime()).toBe(stored.next_due_at!.getTime());
       }
     } finally {
       await t.inject("DELETE", `/api/v1/escalation-rules/${rule.body.id}`);
