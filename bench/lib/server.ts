@@ -50,17 +50,41 @@ export function cli(args: string[], env: Record<string, string>): Promise<void> 
   });
 }
 
-/** A fresh database on the local PostgreSQL server. */
-export async function freshPostgres(name: string): Promise<string> {
-  const base = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const c = new pg.Client({ connectionString: base });
+/** Runs statements on the server's maintenance database (create, copy and drop databases). */
+async function onServer<T>(run: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" });
   await c.connect();
-  await c.query(`drop database if exists ${name} with (force)`);
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(base);
+  try {
+    return await run(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function databaseUrl(name: string): string {
+  const u = new URL(process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+/** A fresh database on the local PostgreSQL server: empty, or a file copy of `template`. */
+export async function freshPostgres(name: string, template?: string): Promise<string> {
+  await onServer(async (c) => {
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.query(template ? `create database ${name} template ${template} strategy file_copy` : `create database ${name}`);
+  });
+  return databaseUrl(name);
+}
+
+export const databaseExists = (name: string) =>
+  onServer(async (c) => (await c.query(`select 1 from pg_database where datname = $1`, [name])).rowCount === 1);
+
+/** Keeps a file copy of a database (no one may be connected to it), to start later runs from. */
+export async function keepCopy(name: string, copy: string): Promise<void> {
+  await onServer(async (c) => {
+    await c.query(`drop database if exists ${copy} with (force)`);
+    await c.query(`create database ${copy} template ${name} strategy file_copy`);
+  });
 }
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));

@@ -162,6 +162,21 @@ describe("listing", () => {
     expect(text.body.items.map((i: any) => i.id)).toEqual([ids[3]]);
   });
 
+  it("searches a ticket by its new words once its subject is changed, and no longer by the old ones", async () => {
+    const before = await t.inject("GET", "/api/v1/tickets", { query: { q: "pembayaran low" } });
+    expect(before.body.items.map((i: any) => i.id)).toEqual([ids[0]]);
+    const ticket = (await t.inject("GET", `/api/v1/tickets/${ids[0]}`)).body;
+    const patched = await t.inject("PATCH", `/api/v1/tickets/${ids[0]}`, {
+      token: t.people.agent1.token,
+      body: { subject: "Refund kartu kredit", expected_version: ticket.version },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    const renamed = await t.inject("GET", "/api/v1/tickets", { query: { q: "refund kartu" } });
+    expect(renamed.body.items.map((i: any) => i.id)).toEqual([ids[0]]);
+    const old = await t.inject("GET", "/api/v1/tickets", { query: { q: "pembayaran low" } });
+    expect(old.body.items).toEqual([]);
+  });
+
   it("finds a ticket by its #number", async () => {
     const ticket = (await t.inject("GET", `/api/v1/tickets/${ids[0]}`)).body;
     const res = await t.inject("GET", "/api/v1/tickets", { query: { q: `#${ticket.number}` } });

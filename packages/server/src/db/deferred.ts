@@ -20,13 +20,18 @@ class DeferredWrites {
   readonly parts = new Map<DeferredFlush<never>, unknown[]>();
   readonly ids = new Map<string, number[]>();
   refills = 0;
+  constructor(readonly firstRefill: number) {}
 }
 
 const open = new WeakMap<object, DeferredWrites>();
 
-/** Turns deferral on for this transaction: until `flushDeferred`, supporting writers buffer their rows. */
-export function deferWrites(trx: Transaction<DB>): void {
-  open.set(trx, new DeferredWrites());
+/**
+ * Turns deferral on for this transaction: until `flushDeferred`, supporting writers buffer their
+ * rows. `idsHint`: how many ids of a table the transaction will likely reserve (a batch of N
+ * escalations writes about 4N events), so the first reservation asks for them all at once.
+ */
+export function deferWrites(trx: Transaction<DB>, opts: { idsHint?: number } = {}): void {
+  open.set(trx, new DeferredWrites(Math.max(16, opts.idsHint ?? 0)));
 }
 
 /** Whether writes to this executor are deferred. */
@@ -59,8 +64,8 @@ export async function reserveIds(trx: Executor, table: string, n: number): Promi
   const pool = writes.ids.get(table) ?? [];
   writes.ids.set(table, pool);
   if (pool.length < n) {
-    // 16 at first, twice as many at each refill: a small batch wastes few, a large one asks rarely.
-    const size = Math.max(n, 16 << Math.min(writes.refills++, 6));
+    // The hint (16 at least) at first, twice as many at each refill: a small batch wastes few, a large one asks rarely.
+    const size = Math.max(n, writes.firstRefill << Math.min(writes.refills++, 6));
     const { rows } = await sql<{ id: number }>`
       select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, ${size})`.execute(trx);
     pool.push(...rows.map((r) => Number(r.id)));

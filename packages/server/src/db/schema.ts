@@ -119,7 +119,6 @@ export interface TicketsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
-  search: ColumnType<string, never, never>;
   sla_policy_id: ColumnType<string | null, string | null | undefined, string | null>;
   tier_entered_at: NullableTimestamp;
   escalated_at: NullableTimestamp;

@@ -185,7 +185,8 @@ export function createTimerWorker(
       // The batch's inserts (events, escalation records, outbox rows) go in one statement per table
       // at its end; the careful rerun writes as it goes, so a savepoint undoes exactly one timer.
       if (!carefully) {
-        deferWrites(trx);
+        // An escalation by deadline appends three or four timeline events.
+        deferWrites(trx, { idsHint: 4 * mine.length });
         await prepare(trx, mine);
       }
       for (const row of mine) {

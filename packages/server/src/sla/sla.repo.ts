@@ -213,8 +213,7 @@ function deferredPlan(trx: Executor, ticketId: string): { ledger: Ledger; policy
   const rows = deferredRows(trx, flushPlans);
   for (let i = rows.length - 1; i >= 0; i--) {
     const row = rows[i]!;
-    if (row.ticket_id === ticketId)
-      return { ledger: cloneLedger(row.ledger), policyId: row.policy_id };
+    if (row.ticket_id === ticketId) return { ledger: cloneLedger(row.ledger), policyId: row.policy_id };
   }
   return undefined;
 }

@@ -79,7 +79,7 @@ export async function findTicketForUpdate(db: Executor, id: string): Promise<Tic
 }
 
 /** The columns a change may set on a ticket, typed as the row reads them. */
-export type TicketPatch = Partial<Omit<TicketRow, "id" | "number" | "search" | "created_at">>;
+export type TicketPatch = Partial<Omit<TicketRow, "id" | "number" | "created_at">>;
 
 /** Each column a patch may set, with its SQL type (for the deferred update's recordset). */
 const PATCH_COLUMNS: Record<keyof TicketPatch, string> = {
@@ -252,7 +252,9 @@ function applyFilter<Q extends SelectQueryBuilder<any, any, any>>(query: Q, f: T
     const number = /^#?(\d{1,12})$/.exec(f.q)?.[1];
     q = number
       ? q.where("t.number", "=", Number(number))
-      : q.where(sql<boolean>`t.search @@ websearch_to_tsquery('simple', ${f.q})`);
+      : q.where(
+          sql<boolean>`exists (select 1 from ticket_search s where s.ticket_id = t.id and s.search @@ websearch_to_tsquery('simple', ${f.q}))`,
+        );
   }
   if (f.visibleTo) {
     const { requesterId, organizationId } = f.visibleTo;

@@ -107,7 +107,7 @@ export function createTicketService(deps: {
   async function createGroup(items: Creation[]): Promise<Settled<TicketView>[]> {
     try {
       return await db.transaction().execute(async (trx) => {
-        deferWrites(trx);
+        deferWrites(trx, { idsHint: 2 * items.length }); // created, and assigned when routed
         const results: (Settled<string> | undefined)[] = new Array(items.length);
         await writeCreations(trx, items, results);
         await flushDeferred(trx);
