@@ -17,7 +17,7 @@ const ConfigSchema = z.object({
   ESKALA_DATA_DIR: z.string().default("./data"),
   ESKALA_PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   ESKALA_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
-  ESKALA_TIMER_BATCH: z.coerce.number().int().min(1).max(1000).default(25),
+  ESKALA_TIMER_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   ESKALA_ADMIN_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   ESKALA_PUBLIC_URL: z.url().optional(),
   ESKALA_SECRET: z.string().min(16).optional(),

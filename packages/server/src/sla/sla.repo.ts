@@ -173,9 +173,18 @@ const flushPlans: DeferredFlush<PlanRow> = async (trx, all) => {
       select * from jsonb_to_recordset(${JSON.stringify([...last.values()])}::jsonb) as p(ticket_id uuid, policy_id uuid,
         policy_version int, ledger jsonb, now timestamptz, keep_timer_ids bigint[], timers jsonb, timer_keys text[])
     ),
-    s as (
+    -- An update where the row exists (most plans), an insert where not: an upsert would first try
+    -- an insert and then lock the row it collides with, an index probe and a WAL record more each.
+    su as (
+      update ticket_sla s set policy_id = p.policy_id, policy_version = p.policy_version, ledger = p.ledger,
+        updated_at = p.now
+      from p where s.ticket_id = any(${ids}::uuid[]) and s.ticket_id = p.ticket_id
+      returning s.ticket_id
+    ),
+    si as (
       insert into ticket_sla (ticket_id, policy_id, policy_version, ledger, updated_at)
       select ticket_id, policy_id, policy_version, ledger, now from p
+      where p.ticket_id not in (select ticket_id from su)
       on conflict (ticket_id) do update set policy_id = excluded.policy_id, policy_version = excluded.policy_version,
         ledger = excluded.ledger, updated_at = excluded.updated_at
     ),

@@ -203,7 +203,7 @@ describe("ESKALA_WORKERS", () => {
   it("refuses a timer batch size that is not a whole number from 1 to 1000", () => {
     for (const bad of ["0", "1001", "2.5", "many"])
       expect(() => loadConfig({ ESKALA_TIMER_BATCH: bad })).toThrow(/ESKALA_TIMER_BATCH/);
-    expect(loadConfig({}).ESKALA_TIMER_BATCH).toBe(25);
+    expect(loadConfig({}).ESKALA_TIMER_BATCH).toBe(100);
   });
 
   it("refuses an unknown worker name with a readable error", () => {
