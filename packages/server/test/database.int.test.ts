@@ -70,4 +70,14 @@ describe(`notifications and named statements (${dbKind()})`, () => {
       expect(rows[0]!.v).toBe(i * 2);
     }
   });
+
+  it.runIf(dbKind() === "postgres")(
+    "plans without parallel workers (their start costs more than Eskala's short reads)",
+    async () => {
+      const { rows } = await sql<{ v: string }>`select current_setting('max_parallel_workers_per_gather') as v`.execute(
+        database.db,
+      );
+      expect(rows[0]!.v).toBe("0");
+    },
+  );
 });
