@@ -1,10 +1,10 @@
 -- The rows a change appends beside its ticket (timeline events, escalation records, rule firings,
 -- outbound mail records, outbox rows, timers) are written only in the transaction that holds the
--- ticket's row lock, and tickets, users and groups are never deleted (a user or group is
--- deactivated). Their foreign keys checked nothing the application does not already guarantee,
--- at a price paid on the busiest path: one lookup and one row lock per key per row, some 17 for a
--- deadline escalation, the group and user locks shared by every batch in flight. The tickets'
--- own keys (group, assignee, requester, category, policy) stay.
+-- ticket's row lock, and tickets, users and groups are never deleted (a user is disabled; no
+-- route deletes a group or a ticket). Their foreign keys checked nothing the application does not
+-- already guarantee, at a price paid on the busiest path: one lookup and one row lock per key per
+-- row, some 17 for a deadline escalation, the group and user locks shared by every batch in
+-- flight. The tickets' own keys (group, assignee, requester, category, policy) stay.
 do $$
 declare
   k record;
