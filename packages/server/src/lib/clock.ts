@@ -4,3 +4,7 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** Whether two optional instants are the same (both absent, or equal to the millisecond). */
+export const sameInstant = (a: Date | null, b: Date | null): boolean =>
+  (a?.getTime() ?? null) === (b?.getTime() ?? null);

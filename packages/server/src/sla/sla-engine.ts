@@ -8,6 +8,7 @@ import { selectPolicy } from "@eskala/core/sla";
 import type { TicketFacts } from "@eskala/core";
 import { SYSTEM_ACTOR } from "../auth/actor.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
+import { sameInstant } from "../lib/clock.ts";
 import type { TimerRow } from "../engine/timers.ts";
 import type { TicketEventService } from "../tickets/ticket-event.service.ts";
 import type { TicketChange } from "../tickets/ticket-hooks.ts";
@@ -31,8 +32,6 @@ export interface StoredSla {
   ledger: Ledger;
   policy_id: string | null;
 }
-
-const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /** Whether a change can move a clock: creation, a public message, or a field a policy or clock reads. */
 export function touchesSla(change: TicketChange): boolean {

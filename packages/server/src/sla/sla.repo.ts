@@ -6,6 +6,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { defer, deferredRows, flushDeferred, isDeferred, type DeferredFlush } from "../db/deferred.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
 import { TIMER_CHANNEL } from "../engine/timers.ts";
+import { sameInstant } from "../lib/clock.ts";
 import { updateTicket, withDeferredUpdates } from "../tickets/ticket.repo.ts";
 import { cloneLedger, type Ledger, type LedgerEvent } from "./ledger.ts";
 import { SLA_TIMER_KINDS, type SlaPlan } from "./plan.ts";
@@ -128,8 +129,6 @@ export function plannedColumns(plan: SlaPlan, tierEnteredAt: Date): PlannedColum
     next_due_target: next?.target ?? null,
   };
 }
-
-const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 interface PlanRow {
   ticket_id: string;
@@ -260,8 +259,8 @@ export async function writePlan(
     defer(trx, flushPlans, row);
     const changed =
       ticket.sla_policy_id !== columns.sla_policy_id ||
-      !sameTime(ticket.tier_entered_at, columns.tier_entered_at) ||
-      !sameTime(ticket.next_due_at, columns.next_due_at) ||
+      !sameInstant(ticket.tier_entered_at, columns.tier_entered_at) ||
+      !sameInstant(ticket.next_due_at, columns.next_due_at) ||
       ticket.next_due_target !== columns.next_due_target;
     if (changed) out = await updateTicket(trx, ticket, columns);
   }
