@@ -12,14 +12,15 @@
  *     timers only and one more process runs the relay); every timer goes the real path: SLA handler → `sla.breached` event → rules
  *     → escalation → routing → outbox, one transaction each batch. Lag = the timer's fired_at (the
  *     batch's clock after all its handlers and inserts, just before the commit) minus its due_at.
- *  5. a burst: BURST clones all due at one instant (a 09:00 opening); time until the last is escalated;
+ *  5. a burst: BURST clones all due at one instant (a 09:00 opening); time until the last is escalated,
+ *     and until the relay has delivered what they queued;
  *  6. idle load: transactions per second the worker commits with nothing due (once the relay has
  *     delivered what the escalations queued), from pg_stat_database.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import pg from "pg";
-import { ADMIN_TOKEN, cli, databaseExists, emit, freshPostgres, keepCopy, percentile, startServer } from "./lib/server.ts";
+import { ADMIN_TOKEN, cli, databaseExists, emit, freshPostgres, keepCopy, nodeArgs, percentile, startServer } from "./lib/server.ts";
 
 const BACKLOGS = (process.env.BENCH_BACKLOGS ?? "10000,100000,1000000").split(",").map(Number);
 const STEADY = Number(process.env.BENCH_STEADY ?? 6000); // 30 s at 200/s
@@ -161,11 +162,10 @@ for (const backlog of BACKLOGS) {
   await server.stop();
   await c.query(`update timers set due_at = now() + interval '30 days' where ticket_id = $1 and fired_at is null`, [template.id]); // the template itself takes no part
 
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   // BENCH_SPLIT=1: the WORKERS processes run the deadline timers only, and one more runs the relay.
   const kinds = SPLIT ? [...Array.from({ length: WORKERS }, () => "timers"), "outbox,mail"] : Array.from({ length: WORKERS }, () => "timers,outbox,mail");
   const workers = kinds.map((kind) =>
-    spawn(process.execPath, [...nodeArgs, "--import", "tsx", `${ROOT}packages/server/src/main.ts`, "worker"], {
+    spawn(process.execPath, [...nodeArgs(), "--import", "tsx", `${ROOT}packages/server/src/main.ts`, "worker"], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn", ESKALA_SMTP_PORT: "0", ESKALA_WORKERS: kind },
       stdio: ["ignore", "ignore", "inherit"],
@@ -226,7 +226,17 @@ for (const backlog of BACKLOGS) {
        where t.tags @> array[$1::text]`,
       ["burst", burstAt],
     );
+    // The deliveries the burst queued (customer emails, in-app notifications): the relay shares the
+    // worker process (and the cores) with the deadlines, so most follow the burst. When the last was done.
+    const deliveredBy = Date.now() + 300_000;
+    for (;;) {
+      const [row] = await q(c, `select exists (select 1 from outbox where status = 'pending') as pending`);
+      if (!row.pending || Date.now() > deliveredBy) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const [delivered] = await q(c, `select extract(epoch from (max(delivered_at) - to_timestamp($1::float8 / 1000))) as s from outbox where delivered_at is not null`, [burstAt]);
     emit({ bench: "escalation.burst", workers: WORKERS, relay_apart: SPLIT, open_tickets: open + BURST, deadlines_at_one_instant: BURST, escalated: burstDone, all_escalated_within_s: +Number(last.s).toFixed(1),
+      all_delivered_within_s: +Number(delivered.s).toFixed(1),
       // What each escalation cost in CPU, from /proc: the machine's speed aside, the number to compare changes by.
       cpu_ms_per_escalation: { workers: +(((cpu1.workers - cpu0.workers) * 1000) / burstDone).toFixed(2), postgres: +((pgSeconds * 1000) / burstDone).toFixed(2) } });
   }

@@ -3,14 +3,20 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { nodeFlags } from "../../packages/server/bin/node-flags.js";
 
 export const ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
 const ROOT = new URL("../../", import.meta.url).pathname;
 
+/** Node arguments for an Eskala process, as `eskala` starts it (node-flags.js), plus BENCH_NODE_ARGS (which win). */
+export function nodeArgs(): string[] {
+  const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  return [...nodeFlags(extra), ...extra];
+}
+
 /** Starts `eskala serve` as a child process and waits until it is ready. */
 export async function startServer(env: Record<string, string>, port: number): Promise<{ url: string; stop: () => Promise<void>; proc: ChildProcess }> {
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", join(ROOT, "packages/server/src/main.ts"), "serve"], {
+  const proc = spawn(process.execPath, [...nodeArgs(), "--import", "tsx", join(ROOT, "packages/server/src/main.ts"), "serve"], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ESKALA_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: "warn", ESKALA_DEMO: "false", ...env },
     stdio: ["ignore", "ignore", "inherit"],

@@ -66,7 +66,10 @@ program
     const app = await compose(cfg);
     await app.startWorkers();
     console.log("Eskala worker running");
+    let stopping = false;
     const stop = async () => {
+      if (stopping) return;
+      stopping = true;
       await app.close();
       process.exit(0);
     };
