@@ -189,7 +189,9 @@ for (const backlog of BACKLOGS) {
     if (n === 0) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  await new Promise((r) => setTimeout(r, 3000));
+  // PostgreSQL 15's backends publish their transaction counts up to 10 s after they go idle: wait
+  // for the counts of the escalations and deliveries to land before the window opens.
+  await new Promise((r) => setTimeout(r, 12_000));
   const stat = async () => (await q(c, `select xact_commit::bigint + xact_rollback::bigint as x from pg_stat_database where datname = $1`, [dbName]))[0].x;
   const x0 = Number(await stat());
   await new Promise((r) => setTimeout(r, 10_000));
