@@ -8,7 +8,9 @@ import { fileURLToPath } from "node:url";
 import { nodeFlags } from "./node-flags.js";
 
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
-const child = spawn(process.execPath, [...nodeFlags(), "--import", "tsx", main, ...process.argv.slice(2)], {
+// tsx as this package resolves it: a bare "tsx" would be looked up from the caller's directory.
+const tsx = import.meta.resolve("tsx");
+const child = spawn(process.execPath, [...nodeFlags(), "--import", tsx, main, ...process.argv.slice(2)], {
   stdio: "inherit",
 });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));

@@ -51,8 +51,9 @@ describe("the eskala launcher", () => {
     expect(cliOf(told.stderr).execArgv.filter((a) => a.includes("semi-space"))).toEqual([]);
   });
 
-  it("passes the CLI's exit status and errors through", () => {
+  it("passes the CLI's exit status and errors through, from any directory", () => {
     const run = spawnSync(process.execPath, [BIN, "no-such-command"], {
+      cwd: dir,
       encoding: "utf8",
       env: { ...process.env, NODE_OPTIONS: "" },
     });
