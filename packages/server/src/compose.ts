@@ -15,7 +15,7 @@ import { composeChannels } from "./channels/compose-channels.ts";
 import { composeSla } from "./sla/compose-sla.ts";
 import { composeNotify } from "./notify/compose-notify.ts";
 import { createTicketEventService, type TicketEventService } from "./tickets/ticket-event.service.ts";
-import { createTimerWorker, type TimerHandler } from "./engine/timers.ts";
+import { createTimerWorker, type TicketLocker, type TimerHandler } from "./engine/timers.ts";
 import { composeEngine } from "./engine/compose-engine.ts";
 import { entryGroup } from "./engine/org-cache.ts";
 import type { DB, NewTicket, TicketRow } from "./db/schema.ts";
@@ -28,6 +28,8 @@ export interface Composition extends Services {
   hooks: TicketHook[];
   /** Timer kinds and what firing one does; the timer worker dispatches on these. */
   timerHandlers: Map<string, TimerHandler>;
+  /** How the timer worker locks a batch's tickets (the SLA part reads what its handler needs with the lock). */
+  timerLocker?: TicketLocker;
   /** Scores customer messages (negative = unhappy); set by the engine. */
   scoreSentiment?: (text: string) => number | null;
   /** Business minutes a customer escalation request may wait for an answer, from the ticket's SLA policy. */
@@ -103,7 +105,12 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   // --- engine wiring (SLA clocks, escalation rules, routing, timers, outbox relay) goes here
   wiring.addWorker("timers", async () => {
     const worker = createTimerWorker(
-      { database, clock, handlers: services.timerHandlers },
+      {
+        database,
+        clock,
+        handlers: services.timerHandlers,
+        ...(services.timerLocker ? { lockTickets: services.timerLocker } : {}),
+      },
       {
         concurrency: database.kind === "postgres" ? config.ESKALA_TIMER_CONCURRENCY : 1,
         batchSize: config.ESKALA_TIMER_BATCH,

@@ -199,6 +199,9 @@ export function createEngineHook(deps: {
             },
           },
         ]);
+        // People told of the ticket by an earlier action of this firing ("escalated to you" names
+        // the rule and its event): its notify actions tell only the others, one notice per person.
+        const notified = new Set<string>();
         for (const action of firing.actions) {
           ticket = await applyAction(trx, ticket, action, {
             ruleId: firing.ruleId,
@@ -206,6 +209,7 @@ export function createEngineHook(deps: {
             event,
             depth: depth + 1,
             now: change.now,
+            notified,
           });
         }
       }
@@ -217,7 +221,7 @@ export function createEngineHook(deps: {
     trx: Transaction<DB>,
     ticket: TicketRow,
     action: RuleAction,
-    ctx: { ruleId: string; ruleName: string; event: RuleEvent; depth: number; now: Date },
+    ctx: { ruleId: string; ruleName: string; event: RuleEvent; depth: number; now: Date; notified: Set<string> },
   ): Promise<TicketRow> {
     const { now } = ctx;
     const key = `rule:${ctx.ruleId}:${ctx.event.occurrenceKey}`;
@@ -239,6 +243,7 @@ export function createEngineHook(deps: {
             { trigger, ruleId: ctx.ruleId, ruleName: ctx.ruleName, depth: ctx.depth },
             now,
           );
+          for (const userId of res.notified) ctx.notified.add(userId);
           return res.ticket;
         }
         case "set_priority":
@@ -355,7 +360,7 @@ export function createEngineHook(deps: {
     trx: Transaction<DB>,
     ticket: TicketRow,
     action: Extract<RuleAction, { type: "notify" }>,
-    ctx: { ruleName: string; event: RuleEvent; now: Date },
+    ctx: { ruleName: string; event: RuleEvent; now: Date; notified: Set<string> },
     key: string,
   ) {
     const title = `#${ticket.number} ${ctx.ruleName}: ${ticket.subject}`;
@@ -398,6 +403,7 @@ export function createEngineHook(deps: {
           : [];
         break;
     }
+    userIds = userIds.filter((id) => !ctx.notified.has(id));
     if (userIds.length)
       await effects.notify?.(trx, {
         userIds,

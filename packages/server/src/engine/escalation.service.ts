@@ -271,7 +271,8 @@ export function createEscalationService(deps: {
       now,
       depth: cause.depth ?? 0,
     });
-    return { escalationId: record.id, ticket };
+    // Who was told "escalated to you" (a rule's own notify in the same firing skips them).
+    return { escalationId: record.id, ticket, notified: recipients };
   }
 
   /** Plans and applies an escalation in the caller's transaction (rules, timers) or a new one. */

@@ -32,6 +32,25 @@ export interface NewTimer {
   data?: Record<string, unknown>;
 }
 
+/**
+ * Locks a batch's tickets (FOR NO KEY UPDATE SKIP LOCKED, in id order) and returns the ids it got.
+ * The SLA part's locker reads each ticket's row and ledger with the lock, for its `prepare` to take
+ * instead of reading them again.
+ */
+export type TicketLocker = (trx: Transaction<DB>, ticketIds: string[]) => Promise<Iterable<string>>;
+
+const lockIds: TicketLocker = async (trx, ticketIds) =>
+  (
+    await trx
+      .selectFrom("tickets")
+      .select("id")
+      .where("id", "in", ticketIds)
+      .orderBy("id")
+      .forNoKeyUpdate()
+      .skipLocked()
+      .execute()
+  ).map((t) => t.id);
+
 export const TIMER_CHANNEL = "eskala_timers";
 
 /** A handler threw in a batch fired without savepoints: the batch is fired again, carefully. */
@@ -103,10 +122,11 @@ export interface TimerWorkerOptions {
  * same transaction. Several workers share the table; each timer fires once.
  */
 export function createTimerWorker(
-  deps: { database: Database; clock: Clock; handlers: Map<string, TimerHandler> },
+  deps: { database: Database; clock: Clock; handlers: Map<string, TimerHandler>; lockTickets?: TicketLocker },
   opts: TimerWorkerOptions = {},
 ) {
   const { database, clock, handlers } = deps;
+  const lockTickets = deps.lockTickets ?? lockIds;
   const db: Kysely<DB> = database.db;
   const batchSize = opts.batchSize ?? 200;
   const maxSleepMs = opts.maxSleepMs ?? 30_000;
@@ -168,18 +188,7 @@ export function createTimerWorker(
       // lock until commit: take the tickets now, and leave a timer whose ticket another batch holds
       // to a later batch.
       const ticketIds = [...new Set(due.flatMap((t) => (t.ticket_id ? [t.ticket_id] : [])))];
-      const held = new Set<string>();
-      if (ticketIds.length > 0) {
-        const locked = await trx
-          .selectFrom("tickets")
-          .select("id")
-          .where("id", "in", ticketIds)
-          .orderBy("id")
-          .forNoKeyUpdate()
-          .skipLocked()
-          .execute();
-        for (const t of locked) held.add(t.id);
-      }
+      const held = new Set<string>(ticketIds.length > 0 ? await lockTickets(trx, ticketIds) : []);
       const mine = due.filter((t) => !t.ticket_id || held.has(t.ticket_id));
       if (mine.length === 0 && due.length > 0) await new Promise((r) => setTimeout(r, 5));
       // The batch's inserts (events, escalation records, outbox rows) go in one statement per table

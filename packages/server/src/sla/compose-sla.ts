@@ -75,6 +75,7 @@ export async function composeSla(app: Composition, wiring: SlaWiring): Promise<S
   wiring.addHook(sla.hook);
   for (const kind of SLA_TIMER_KINDS) app.timerHandlers.set(kind, sla.engine.fire);
   app.timerHandlers.set(RECOMPUTE_TIMER, sla.recompute.handler);
+  app.timerLocker = sla.engine.lockForBatch;
   app.ticketExtras = {
     ...app.ticketExtras,
     // A second argument (the viewer) hides the policy name and tier budgets from customers.

@@ -188,11 +188,31 @@ export function createSlaEngine(deps: {
 
   // Per transaction, tickets read and locked ahead for the batch's timers (see prepare), each taken once.
   const prepared = new WeakMap<object, Map<string, LockedTicket>>();
+  // Per transaction, what the timer worker's lock read (see lockForBatch), until prepare takes it.
+  const lockedForBatch = new WeakMap<object, Map<string, LockedTicket>>();
 
-  /** Reads and locks the tickets of a batch's SLA timers in one query, for `fire` to take. */
+  /**
+   * The timer worker's ticket lock (engine/timers.ts): locks the batch's tickets as its default
+   * does (SKIP LOCKED, id order) and reads each one's row and ledger with the lock, so `prepare`
+   * need not read them again.
+   */
+  async function lockForBatch(trx: Transaction<DB>, ticketIds: string[]): Promise<string[]> {
+    const rows = await lockTickets(trx, sql`t.id = any(${ticketIds}::uuid[])`, ticketIds.length, { skipLocked: true });
+    lockedForBatch.set(trx, new Map(rows.map((r) => [r.ticket.id, r])));
+    return rows.map((r) => r.ticket.id);
+  }
+
+  /**
+   * Reads and locks the tickets of a batch's SLA timers in one query, for `fire` to take; nothing
+   * to read when the worker's lock read them (they are unchanged since: no handler has run yet).
+   */
   async function prepare(trx: Transaction<DB>, timers: TimerRow[]): Promise<void> {
     const ids = timers.flatMap((t) => (t.ticket_id ? [t.ticket_id] : []));
-    const rows = await lockTickets(trx, sql`t.id = any(${ids}::uuid[])`, ids.length);
+    const read = lockedForBatch.get(trx);
+    lockedForBatch.delete(trx);
+    const rows = read
+      ? ids.flatMap((id) => (read.has(id) ? [read.get(id)!] : []))
+      : await lockTickets(trx, sql`t.id = any(${ids}::uuid[])`, ids.length);
     prepared.set(trx, new Map(rows.map((r) => [r.ticket.id, r])));
   }
 
@@ -290,7 +310,7 @@ export function createSlaEngine(deps: {
     return planSla(ticketId, row.ledger, policy, now);
   }
 
-  return { onChange, fire: Object.assign(fire, { prepare }), replan, currentPlan };
+  return { onChange, fire: Object.assign(fire, { prepare }), lockForBatch, replan, currentPlan };
 }
 
 export type SlaEngine = ReturnType<typeof createSlaEngine>;

@@ -85,10 +85,12 @@ export interface LockedTicket {
   segment: string | null;
 }
 
+/** `skipLocked`: leave out tickets another transaction holds (the timer worker's batches) instead of waiting. */
 export async function lockTickets(
   trx: Transaction<DB>,
   where: ReturnType<typeof sql>,
   limit: number,
+  opts: { skipLocked?: boolean } = {},
 ): Promise<LockedTicket[]> {
   const { rows } = await sql<TicketRow & { sla_ledger: Ledger | null; sla_segment: string | null }>`
     select t.*, s.ledger as sla_ledger, (select o.segment from organizations o where o.id = t.organization_id) as sla_segment
@@ -96,7 +98,7 @@ export async function lockTickets(
     where ${where}
     order by t.id
     limit ${limit}
-    for no key update of t`.execute(trx);
+    for no key update of t${opts.skipLocked ? sql` skip locked` : sql``}`.execute(trx);
   return rows.map(({ sla_ledger, sla_segment, ...ticket }) => ({
     ticket: withDeferredUpdates(trx, [ticket])[0]!,
     ledger: deferredPlan(trx, ticket.id)?.ledger ?? sla_ledger,

@@ -187,7 +187,13 @@ describe("rules", () => {
     expect(rule.status).toBe(201);
     const ticket = await t.createTicket();
     const now = new Date();
-    await t.services.events.record(SYSTEM_ACTOR, ticket.id, [{ type: "sla.breached", at: now, actorKind: "sla_timer", data: { target: "first_response" } }], now);
+    // With agent2 away, the supervisor takes the ticket or it waits for them: "escalated to you" goes to the supervisor.
+    await t.inject("PATCH", `/api/v1/users/${t.people.agent2.id}`, { body: { agent: { presence: "offline" } } });
+    try {
+      await t.services.events.record(SYSTEM_ACTOR, ticket.id, [{ type: "sla.breached", at: now, actorKind: "sla_timer", data: { target: "first_response" } }], now);
+    } finally {
+      await t.inject("PATCH", `/api/v1/users/${t.people.agent2.id}`, { body: { agent: { presence: "online" } } });
+    }
     const after = (await t.inject("GET", `/api/v1/tickets/${ticket.id}`)).body;
     expect(after.tier).toBe(2);
     const events = await eventsOf(ticket.id);
@@ -196,6 +202,15 @@ describe("rules", () => {
     expect(fired[0]!.data).toMatchObject({ rule_name: "Breach → next tier", event: "sla.breached" });
     expect(fired[0]!.actor).toMatchObject({ kind: "rule", name: "Breach → next tier" });
     expect(events.filter((e) => e.type === "escalated")[0]!.data).toMatchObject({ reason: "sla_breach", trigger: "sla_timer", rule_name: "Breach → next tier" });
+    // One notice per person for the firing: the new group's supervisors hear of it (from "escalated
+    // to you" when nobody took the ticket, else from the rule's notify), nobody twice.
+    const notices = await t.db.selectFrom("outbox").select("payload").where("ticket_id", "=", ticket.id).where("kind", "=", "notification").execute();
+    const told = notices.map((n) => n.payload as { user_id: string; kind: string }).filter((p) => p.kind === "escalated" || p.kind === "sla.breached");
+    const supervisors = await t.db.selectFrom("tickets as tk").innerJoin("group_supervisors as gs", "gs.group_id", "tk.group_id").select("gs.user_id").where("tk.id", "=", ticket.id).execute();
+    expect(supervisors.length).toBeGreaterThan(0);
+    for (const s of supervisors) expect(told.map((p) => p.user_id)).toContain(s.user_id);
+    expect(told.map((p) => p.user_id).sort()).toEqual([...new Set(told.map((p) => p.user_id))].sort());
+    expect(told.some((p) => p.kind === "escalated")).toBe(true);
     // A different target's breach does not match the condition.
     await t.services.events.record(SYSTEM_ACTOR, ticket.id, [{ type: "sla.breached", at: now, actorKind: "sla_timer", data: { target: "resolution" } }], now);
     expect((await t.inject("GET", `/api/v1/tickets/${ticket.id}`)).body.tier).toBe(2);
