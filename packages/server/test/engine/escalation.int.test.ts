@@ -202,8 +202,8 @@ describe("rules", () => {
     expect(fired[0]!.data).toMatchObject({ rule_name: "Breach → next tier", event: "sla.breached" });
     expect(fired[0]!.actor).toMatchObject({ kind: "rule", name: "Breach → next tier" });
     expect(events.filter((e) => e.type === "escalated")[0]!.data).toMatchObject({ reason: "sla_breach", trigger: "sla_timer", rule_name: "Breach → next tier" });
-    // One notice per person for the firing: the new group's supervisors hear of it (from "escalated
-    // to you" when nobody took the ticket, else from the rule's notify), nobody twice.
+    // One notice per person for the firing: the new group's supervisors hear of it ("escalated to
+    // you", as the ticket waits for them or is theirs; the rule's notify would tell them again), nobody twice.
     const notices = await t.db.selectFrom("outbox").select("payload").where("ticket_id", "=", ticket.id).where("kind", "=", "notification").execute();
     const told = notices.map((n) => n.payload as { user_id: string; kind: string }).filter((p) => p.kind === "escalated" || p.kind === "sla.breached");
     const supervisors = await t.db.selectFrom("tickets as tk").innerJoin("group_supervisors as gs", "gs.group_id", "tk.group_id").select("gs.user_id").where("tk.id", "=", ticket.id).execute();
