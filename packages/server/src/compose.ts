@@ -37,6 +37,8 @@ export interface Composition extends Services {
   /** The SLA policy a new ticket gets, when it can be told before the insert (undefined: the hook decides). */
   slaPolicyAtCreation?: (trx: Transaction<DB>, draft: NewTicket) => Promise<string | null | undefined>;
   engine?: ReturnType<typeof composeEngine>;
+  /** True while this process's deadline worker is catching up on a backlog (the relay gives way). */
+  timersBehind?: () => boolean;
   /** Background loops (timers, outbox relay, mail listener) started by `serve` or `worker`. */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -117,7 +119,11 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
       },
     );
     await worker.start();
-    return () => worker.stop();
+    services.timersBehind = worker.behind;
+    return () => {
+      services.timersBehind = undefined;
+      return worker.stop();
+    };
   });
   services.engine = composeEngine(services, wiring);
   await composeNotify(services, wiring);

@@ -133,6 +133,8 @@ export function createTimerWorker(
   let running = false;
   let wake: (() => void) | null = null;
   let nextPlanned = Infinity;
+  /** A lane's last batch was full: more was due than one batch holds (a backlog, such as a 09:00 opening). */
+  let behind = false;
   let loop: Promise<void> | null = null;
   let unlisten: (() => Promise<void>) | null = null;
 
@@ -282,6 +284,7 @@ export function createTimerWorker(
       const lane = async () => {
         while (running && !failed) {
           const fired = await fireDue();
+          behind = fired >= batchSize;
           if (fired === 0) return;
           if (fired >= batchSize && active < concurrency) start();
         }
@@ -305,6 +308,7 @@ export function createTimerWorker(
     while (running) {
       try {
         await drain();
+        behind = false;
         if (!running) break;
         const next = await nearestDue();
         const waitMs = next ? Math.max(0, next.getTime() - clock.now().getTime()) : maxSleepMs;
@@ -318,6 +322,7 @@ export function createTimerWorker(
         });
         wake = null;
       } catch (err) {
+        behind = false;
         opts.onError?.({ id: 0, ticket_id: null, kind: "worker", key: "", due_at: new Date(0), data: {} }, err);
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -326,6 +331,8 @@ export function createTimerWorker(
 
   return {
     fireDue,
+    /** Catching up on a backlog of due timers: what else this process does can give way meanwhile. */
+    behind: () => behind,
     async start() {
       if (running) return;
       running = true;

@@ -44,6 +44,8 @@ export async function composeNotify(app: Composition, wiring: NotifyWiring): Pro
 
   wiring.addWorker("outbox", async () => {
     const relay = createNotifyRelay(app, {
+      // Deadlines first: while the timers of this process catch up (a 09:00 opening), deliver slowly.
+      giveWayWhile: () => app.timersBehind?.() ?? false,
       onError: (err, row) => log.error({ err, outbox_id: row?.id }, "outbox relay error"),
       onRecorded: (row, status, outcome) =>
         outcome.ok

@@ -12,6 +12,14 @@ export interface RelayOptions {
   maxAttempts?: number;
   /** Longest sleep with nothing due: a safety net, since NOTIFY normally wakes the relay. */
   pollMs?: number;
+  /**
+   * While this returns true (the process's deadline worker is catching up on a backlog), the relay
+   * delivers one batch a second instead of draining: on shared cores the escalations go first, and
+   * what they queued is delivered right after. Checked between batches.
+   */
+  giveWayWhile?: () => boolean;
+  /** How long a batch waits while giving way (default 1,000 ms). */
+  giveWayMs?: number;
   /** For tests: the jitter's random source. */
   random?: () => number;
   onError?: (err: unknown, row?: ClaimedRow) => void;
@@ -47,12 +55,20 @@ export function createOutboxRelay(
   const pollMs = opts.pollMs ?? 3_000;
   const random = opts.random ?? Math.random;
   const onError = opts.onError ?? (() => {});
+  const giveWayWhile = opts.giveWayWhile ?? (() => false);
+  const giveWayMs = opts.giveWayMs ?? 1_000;
 
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
   let woken = false;
   let unlisten: (() => Promise<void>) | null = null;
+
+  /** Waits up to `giveWayMs` while `giveWayWhile` holds, looking again every 50 ms; stop() ends it. */
+  async function giveWay(): Promise<void> {
+    const until = performance.now() + giveWayMs;
+    while (running && giveWayWhile() && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
+  }
 
   async function claim(): Promise<ClaimedRow[]> {
     const now = clock.now();
@@ -195,7 +211,8 @@ export function createOutboxRelay(
       try {
         woken = false;
         while (running && (await runOnce()) > 0) {
-          /* drain everything due */
+          /* drain everything due, one batch a second while deadlines are catching up */
+          await giveWay();
         }
         if (!running) break;
         const waitMs = await msUntilNextDue();

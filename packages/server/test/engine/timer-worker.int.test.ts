@@ -154,6 +154,44 @@ describe("the timer worker's batches", () => {
   });
 });
 
+describe("catching up", () => {
+  it("says it is behind while its batches come back full, and not once it has caught up", async () => {
+    const seen: boolean[] = [];
+    let fired = 0;
+    // behind() as each timer fires: the first batch cannot know yet; the ones after a full batch are behind.
+    const record: TimerHandler = async () => {
+      seen.push(worker.behind());
+      fired++;
+    };
+    const worker = createTimerWorker(
+      { database: t.services.database, clock, handlers: new Map([["test.behind", record]]) },
+      { batchSize: 2 },
+    );
+    const longAgo = new Date("2020-01-01T00:00:00Z"); // before any other due timer, so these come first
+    await t.db.transaction().execute((trx) =>
+      setTimers(
+        trx,
+        [0, 1, 2, 3, 4].map((i) => ({
+          ticketId: null,
+          kind: "test.behind",
+          key: `behind-${i}`,
+          dueAt: new Date(longAgo.getTime() + i),
+        })),
+      ),
+    );
+    expect(worker.behind()).toBe(false);
+    await worker.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((fired < 5 || worker.behind()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(seen).toEqual([false, false, true, true, true]);
+      expect(worker.behind()).toBe(false);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
+
 describe("ESKALA_WORKERS", () => {
   it("runs only the named workers in a process: a relay-only process delivers but fires no deadline", async () => {
     const outboxOnly = await startTestApp({ clock, config: { ESKALA_WORKERS: ["outbox"] } });

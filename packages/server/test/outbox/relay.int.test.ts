@@ -454,3 +454,51 @@ describe("recording a batch", () => {
     expect(notes).toEqual([]);
   });
 });
+
+describe("giving way to deadlines", () => {
+  it("delivers one batch and waits while the deadline worker is behind, then the rest once it has caught up", async () => {
+    let behind = true;
+    const sent: string[] = [];
+    const slow = createOutboxRelay(
+      {
+        database: t.services.database,
+        clock,
+        handlers: {
+          email: { send: async (row) => (sent.push(row.idempotency_key), { ok: true }) },
+          webhook: {},
+          notification: notificationHandler(),
+        },
+      },
+      { batchSize: 2, giveWayWhile: () => behind, giveWayMs: 60_000 },
+    );
+    await enqueue(
+      t.db,
+      [1, 2, 3, 4, 5, 6].map((i) => ({
+        kind: "email" as const,
+        key: `way:${i}`,
+        payload: { to: "rani@example.com", subject: `s${i}`, text: "t" },
+      })),
+      clock.now(),
+    );
+    const delivered = async () =>
+      (await t.db.selectFrom("outbox").select("id").where("status", "=", "delivered").execute()).length;
+    const until = async (done: () => Promise<boolean>) => {
+      const deadline = Date.now() + 10_000;
+      while (!(await done()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    };
+    await slow.start();
+    try {
+      await until(async () => (await delivered()) >= 2);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(sent).toHaveLength(2);
+      expect(await delivered()).toBe(2);
+
+      behind = false;
+      await until(async () => (await delivered()) === 6);
+      expect(await delivered()).toBe(6);
+      expect(new Set(sent)).toEqual(new Set([1, 2, 3, 4, 5, 6].map((i) => `way:${i}`)));
+    } finally {
+      await slow.stop();
+    }
+  });
+});
