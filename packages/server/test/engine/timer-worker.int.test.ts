@@ -192,6 +192,52 @@ describe("catching up", () => {
   });
 });
 
+describe("the relay of a process whose timers are behind", () => {
+  it("delivers one batch and waits until the timers have caught up, then the rest", async () => {
+    const app = await startTestApp({ clock, config: { ESKALA_WORKERS: ["timers", "outbox"] } });
+    try {
+      await app.services.startWorkers();
+      // The worker's own flag, wired for the relay; then held up, as a burst would hold it.
+      expect(app.services.timersBehind?.()).toBe(false);
+      let behind = true;
+      app.services.timersBehind = () => behind;
+      await app.db.transaction().execute((trx) =>
+        enqueue(
+          trx,
+          Array.from({ length: 120 }, (_, i) => ({
+            kind: "notification" as const,
+            key: `give-way-${i}`,
+            payload: { user_id: app.people.agent1.id, kind: "test", title: `notice ${i}` },
+          })),
+          clock.now(),
+        ),
+      );
+      const delivered = async () =>
+        (
+          await app.db
+            .selectFrom("outbox")
+            .select("id")
+            .where("idempotency_key", "like", "give-way-%")
+            .where("status", "=", "delivered")
+            .execute()
+        ).length;
+      const until = async (done: (n: number) => boolean) => {
+        const deadline = Date.now() + 10_000;
+        while (!done(await delivered()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      };
+      await until((n) => n > 0);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await delivered()).toBe(50); // the relay's one batch
+
+      behind = false;
+      await until((n) => n === 120);
+      expect(await delivered()).toBe(120);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe("ESKALA_WORKERS", () => {
   it("runs only the named workers in a process: a relay-only process delivers but fires no deadline", async () => {
     const outboxOnly = await startTestApp({ clock, config: { ESKALA_WORKERS: ["outbox"] } });
