@@ -148,3 +148,7 @@ export const CreateApiTokenBody = z.strictObject({ name: Name, user_id: Id.optio
 
 export const LoginBody = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
 export const Session = z.object({ user: User, csrf_token: z.string() }).meta({ id: "Session" });
+/** Asks for a sign-in link by email: answered 202 whether or not the address has an account. */
+export const MagicLinkBody = z.strictObject({ email: Email });
+/** Signs in with the token of an emailed sign-in link (single use, 15 minutes). */
+export const RedeemMagicLinkBody = z.strictObject({ token: z.string().min(1).max(300) });

@@ -55,6 +55,24 @@ export function createAuthService(deps: { db: Kysely<DB> }) {
     };
   }
 
+  /** A new session for a user who proved who they are (a password, a sign-in link). */
+  async function openSession(userId: string, now: Date) {
+    const sessionToken = randomBytes(32).toString("base64url");
+    const csrfToken = randomBytes(24).toString("base64url");
+    await db
+      .insertInto("sessions")
+      .values({
+        id: hashToken(sessionToken),
+        user_id: userId,
+        csrf_token: csrfToken,
+        expires_at: new Date(now.getTime() + SESSION_DAYS * 86_400_000),
+      })
+      .execute();
+    await db.deleteFrom("sessions").where("user_id", "=", userId).where("expires_at", "<", now).execute();
+    const actor = (await loadActor(userId, "session"))!;
+    return { sessionToken, csrfToken, actor, maxAgeSeconds: SESSION_DAYS * 86_400 };
+  }
+
   return {
     loadActor,
 
@@ -97,21 +115,10 @@ export function createAuthService(deps: { db: Kysely<DB> }) {
         .executeTakeFirst();
       const ok = await verifyPassword(password, user?.password_hash ?? null);
       if (!user || !ok || user.disabled) throw new AppError("unauthenticated", "Wrong email or password");
-      const sessionToken = randomBytes(32).toString("base64url");
-      const csrfToken = randomBytes(24).toString("base64url");
-      await db
-        .insertInto("sessions")
-        .values({
-          id: hashToken(sessionToken),
-          user_id: user.id,
-          csrf_token: csrfToken,
-          expires_at: new Date(now.getTime() + SESSION_DAYS * 86_400_000),
-        })
-        .execute();
-      await db.deleteFrom("sessions").where("user_id", "=", user.id).where("expires_at", "<", now).execute();
-      const actor = (await loadActor(user.id, "session"))!;
-      return { sessionToken, csrfToken, actor, maxAgeSeconds: SESSION_DAYS * 86_400 };
+      return openSession(user.id, now);
     },
+
+    openSession,
 
     async logout(sessionToken: string) {
       await db.deleteFrom("sessions").where("id", "=", hashToken(sessionToken)).execute();

@@ -1,5 +1,6 @@
 import type { Channel, Language, Priority, ResolutionCode, TicketStatus } from "@eskala/core";
 import type { ChannelTables } from "./schema-channels.ts";
+import type { AuthTables } from "./schema-auth.ts";
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
 /** Kysely's view of the tables in migrations/. Keep in step with the SQL files. */
@@ -180,7 +181,7 @@ export interface SessionsTable {
   expires_at: Date;
 }
 
-export interface DB extends EngineTables, ChannelTables {
+export interface DB extends EngineTables, ChannelTables, AuthTables {
   tiers: TiersTable;
   organizations: OrganizationsTable;
   users: UsersTable;

@@ -20,6 +20,7 @@ import { registerAuthHook } from "./auth.hook.ts";
 import { ticketRoutes } from "./ticket.routes.ts";
 import { adminRoutes } from "./admin.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
+import { magicLinkRoutes } from "./magic-link.routes.ts";
 import { opsRoutes } from "./ops.routes.ts";
 import type { Services } from "./context.ts";
 import { AppError } from "../lib/app-error.ts";
@@ -99,6 +100,7 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   authRoutes(api, s);
+  magicLinkRoutes(api, s);
   ticketRoutes(api, s);
   adminRoutes(api, s);
   for (const extra of s.extraRoutes ?? []) extra(api, s);

@@ -328,7 +328,7 @@ const flushMailRecords: DeferredFlush<MailRecord> = async (trx, rows) => {
 };
 
 /** Placeholder addresses (`.invalid`, `.example`) and our own domain never get mail: no loops. */
-function isDeliverable(email: string, domain: string): boolean {
+export function isDeliverable(email: string, domain: string): boolean {
   const m = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/.exec(email);
   if (!m) return false;
   const host = m[1]!.toLowerCase();
