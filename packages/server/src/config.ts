@@ -34,6 +34,8 @@ const ConfigSchema = z.object({
     )
     .pipe(z.array(z.enum(WORKER_NAMES)).min(1, "name at least one of timers, outbox, mail")),
   ESKALA_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** Hosts, addresses and CIDR ranges webhooks may reach although they are not public (on-premises receivers). */
+  ESKALA_WEBHOOK_ALLOW: z.string().default(""),
   ESKALA_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   ESKALA_MAIL_DOMAIN: z.string().default("eskala.local"),
   SMTP_URL: z.string().optional(),

@@ -4,6 +4,7 @@ import type { Composition } from "../compose.ts";
 import { emailHandler } from "../outbox/deliver-email.ts";
 import { notificationHandler } from "../outbox/deliver-notification.ts";
 import { webhookHandler } from "../outbox/deliver-webhook.ts";
+import { createOutboundGuard, type ResolveAll } from "../outbox/outbound-guard.ts";
 import { createOutboxRelay, type OutboxRelay, type RelayOptions } from "../outbox/relay.ts";
 import type { TicketHook } from "../tickets/ticket-hooks.ts";
 import { createLiveHub } from "./live-hub.ts";
@@ -31,7 +32,10 @@ export async function composeNotify(app: Composition, wiring: NotifyWiring): Pro
   if (app.database.kind === "pglite") await hub.listen();
   wiring.addHook(liveTicketHook());
 
-  const webhooks = createWebhookService({ db: app.database.db });
+  const webhooks = createWebhookService({
+    db: app.database.db,
+    guard: createOutboundGuard({ allow: app.config.ESKALA_WEBHOOK_ALLOW }),
+  });
   const notifications = createNotificationService({ db: app.database.db });
   app.extraRoutes ??= [];
   app.extraRoutes.push((api) => {
@@ -60,7 +64,7 @@ export async function composeNotify(app: Composition, wiring: NotifyWiring): Pro
 /** The relay with Eskala's delivery kinds; tests build their own around a test clock. */
 export function createNotifyRelay(
   app: Pick<Composition, "database" | "clock" | "config">,
-  opts: RelayOptions & { webhookTimeoutMs?: number } = {},
+  opts: RelayOptions & { webhookTimeoutMs?: number; resolve?: ResolveAll } = {},
 ): OutboxRelay {
   return createOutboxRelay(
     {
@@ -71,6 +75,10 @@ export function createNotifyRelay(
         webhook: webhookHandler({
           db: app.database.db,
           now: () => app.clock.now(),
+          guard: createOutboundGuard({
+            allow: app.config.ESKALA_WEBHOOK_ALLOW,
+            ...(opts.resolve ? { resolve: opts.resolve } : {}),
+          }),
           ...(opts.webhookTimeoutMs ? { timeoutMs: opts.webhookTimeoutMs } : {}),
         }),
         notification: notificationHandler(),

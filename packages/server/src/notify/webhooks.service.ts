@@ -5,6 +5,7 @@ import { requireRole, type Actor } from "../auth/actor.ts";
 import type { DB, WebhooksTable } from "../db/schema.ts";
 import { AppError, notFound } from "../lib/app-error.ts";
 import { enqueue } from "../outbox/outbox.ts";
+import type { OutboundGuard } from "../outbox/outbound-guard.ts";
 
 const presentWebhook = (w: Selectable<WebhooksTable>): Webhook => ({
   id: w.id,
@@ -20,8 +21,8 @@ const presentWebhook = (w: Selectable<WebhooksTable>): Webhook => ({
 const newSecret = () => `whsec_${randomBytes(24).toString("base64url")}`;
 
 /** Webhook subscriptions and their delivery log; admins only. */
-export function createWebhookService(deps: { db: Kysely<DB> }) {
-  const { db } = deps;
+export function createWebhookService(deps: { db: Kysely<DB>; guard: Pick<OutboundGuard, "assertAllowedUrl"> }) {
+  const { db, guard } = deps;
 
   async function find(id: string) {
     const row = await db.selectFrom("webhooks").selectAll().where("id", "=", id).executeTakeFirst();
@@ -44,6 +45,7 @@ export function createWebhookService(deps: { db: Kysely<DB> }) {
     /** The secret is returned this once; later reads never show it. */
     async create(actor: Actor | null, body: CreateWebhookBody, now: Date): Promise<Webhook & { secret: string }> {
       requireRole(actor, "admin");
+      await guard.assertAllowedUrl(body.url);
       const secret = body.secret ?? newSecret();
       const row = await db
         .insertInto("webhooks")
@@ -57,6 +59,7 @@ export function createWebhookService(deps: { db: Kysely<DB> }) {
     async update(actor: Actor | null, id: string, body: UpdateWebhookBody): Promise<Webhook> {
       requireRole(actor, "admin");
       const current = await find(id);
+      if (body.url !== undefined) await guard.assertAllowedUrl(body.url);
       const row = await db
         .updateTable("webhooks")
         .set({

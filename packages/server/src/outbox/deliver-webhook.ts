@@ -1,7 +1,9 @@
 import { sql, type Kysely } from "kysely";
+import { fetch } from "undici";
 import type { DB } from "../db/schema.ts";
 import type { WebhookPayload } from "./outbox.ts";
 import { clipError, errorText, type KindHandler, type Outcome } from "./outbox-row.ts";
+import { REFUSED_PRIVATE, type OutboundGuard } from "./outbound-guard.ts";
 import { signWebhookBody } from "./webhook-signature.ts";
 
 /** After this many failed deliveries in a row (any event), a webhook is disabled. */
@@ -18,9 +20,16 @@ interface AttemptMeta {
 /**
  * Webhook rows: a signed JSON POST to the subscriber (2xx = delivered, redirects are not
  * followed), each attempt written to `webhook_deliveries` with the row's result. A webhook that
- * is disabled or deleted gets no request; its rows die with the reason.
+ * is disabled or deleted gets no request; its rows die with the reason. Connections go only to
+ * addresses the guard allows (checked on the address connected to); a refused one records
+ * "refused: private address", never anything the address answered.
  */
-export function webhookHandler(deps: { db: Kysely<DB>; now: () => Date; timeoutMs?: number }): KindHandler {
+export function webhookHandler(deps: {
+  db: Kysely<DB>;
+  now: () => Date;
+  guard: Pick<OutboundGuard, "dispatcher" | "isRefusedLiteral">;
+  timeoutMs?: number;
+}): KindHandler {
   const timeoutMs = deps.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   return {
     async send(row) {
@@ -47,10 +56,12 @@ export function webhookHandler(deps: { db: Kysely<DB>; now: () => Date; timeoutM
         statusCode,
         durationMs: Math.round(performance.now() - started),
       });
+      if (deps.guard.isRefusedLiteral(hook.url)) return { ok: false, error: REFUSED_PRIVATE, meta: { ...meta(null) } };
       try {
         const res = await fetch(hook.url, {
           method: "POST",
           redirect: "manual",
+          dispatcher: deps.guard.dispatcher,
           signal: AbortSignal.timeout(timeoutMs),
           headers: {
             "content-type": "application/json",
@@ -67,7 +78,12 @@ export function webhookHandler(deps: { db: Kysely<DB>; now: () => Date; timeoutM
       } catch (err) {
         const timedOut = (err as { name?: string }).name === "TimeoutError";
         const cause = (err as { cause?: unknown }).cause;
-        const error = timedOut ? `timed out after ${timeoutMs} ms` : errorText(cause ?? err);
+        const refused = (cause as { code?: string } | undefined)?.code === "EREFUSEDPRIVATE";
+        const error = timedOut
+          ? `timed out after ${timeoutMs} ms`
+          : refused
+            ? REFUSED_PRIVATE
+            : errorText(cause ?? err);
         return { ok: false, error, meta: { ...meta(null) } };
       }
     },

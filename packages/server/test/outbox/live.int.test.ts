@@ -13,7 +13,8 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const hub = () => (t.http as unknown as { liveHub: LiveHub }).liveHub;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // The receivers listen on loopback: the admin allow-list names it (webhooks are refused private addresses).
+  t = await startTestApp({ config: { ESKALA_WEBHOOK_ALLOW: "127.0.0.1" } });
   base = await t.http.listen({ port: 0, host: "127.0.0.1" });
   receiver = await startReceiver();
   // A poll far longer than the test's patience: only NOTIFY can wake this relay in time.
@@ -91,17 +92,15 @@ describe("live stream", () => {
     await waitFor(() => a.preamble && b.preamble);
     await new Promise((r) => setTimeout(r, 100)); // let the relay fall asleep
 
-    await t.db
-      .transaction()
-      .execute((trx) =>
-        enqueueNotification(trx, {
-          userIds: [agent1.id],
-          kind: "escalation.assigned",
-          title: "Tiket #7 dieskalasi ke Anda",
-          key: "esc-7",
-          now: new Date(),
-        }),
-      );
+    await t.db.transaction().execute((trx) =>
+      enqueueNotification(trx, {
+        userIds: [agent1.id],
+        kind: "escalation.assigned",
+        title: "Tiket #7 dieskalasi ke Anda",
+        key: "esc-7",
+        now: new Date(),
+      }),
+    );
     const started = Date.now(); // committed
     const got = await waitFor(() => a.events.find((e) => e.event === "notification"), 1000);
     expect(got.receivedAt - started).toBeLessThan(1000);

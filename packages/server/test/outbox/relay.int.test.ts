@@ -19,7 +19,8 @@ beforeAll(async () => {
   sink = await startSmtpSink();
   // /flaky answers 500 three times, then 200; /down always 500.
   receiver = await startReceiver((path, n) => (path === "/down" ? 500 : path === "/flaky" && n <= 3 ? 500 : 200));
-  t = await startTestApp({ clock, config: { SMTP_URL: sink.url } });
+  // The receiver listens on loopback: the admin allow-list names it (webhooks are refused private addresses).
+  t = await startTestApp({ clock, config: { SMTP_URL: sink.url, ESKALA_WEBHOOK_ALLOW: "127.0.0.1" } });
   // random 0.5 puts the jitter at exactly ×1, so the schedule is checkable to the millisecond.
   relay = createNotifyRelay(t.services, { random: () => 0.5 });
 });

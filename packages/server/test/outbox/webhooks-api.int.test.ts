@@ -7,7 +7,8 @@ import { startReceiver } from "./helpers.ts";
 let t: TestApp;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 beforeAll(async () => {
-  t = await startTestApp();
+  // The receivers listen on loopback: the admin allow-list names it (webhooks are refused private addresses).
+  t = await startTestApp({ config: { ESKALA_WEBHOOK_ALLOW: "127.0.0.1" } });
   receiver = await startReceiver();
 });
 afterAll(async () => {
