@@ -36,6 +36,8 @@ const ConfigSchema = z.object({
   ESKALA_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   /** Hosts, addresses and CIDR ranges webhooks may reach although they are not public (on-premises receivers). */
   ESKALA_WEBHOOK_ALLOW: z.string().default(""),
+  /** The bearer token Prometheus sends to read /metrics; without it /metrics is not served. */
+  ESKALA_METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   ESKALA_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   ESKALA_MAIL_DOMAIN: z.string().default("eskala.local"),
   SMTP_URL: z.string().optional(),

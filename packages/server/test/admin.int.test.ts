@@ -23,17 +23,37 @@ describe("configuration is data: tiers, groups, agents, categories", () => {
         email: "baru@test.local",
         name: "Agen Baru",
         role: "agent",
-        agent: { tier: 1, group_ids: [t.groups.frontline], skills: [{ skill: "Billing", level: 3 }], languages: ["id", "en"], capacity: 10 },
+        agent: {
+          tier: 1,
+          group_ids: [t.groups.frontline],
+          skills: [{ skill: "Billing", level: 3 }],
+          languages: ["id", "en"],
+          capacity: 10,
+        },
       },
     });
     expect(created.status).toBe(201);
-    expect(created.body.agent).toMatchObject({ tier: 1, group_ids: [t.groups.frontline], skills: [{ skill: "billing", level: 3 }], capacity: 10, presence: "offline", open_tickets: 0 });
+    expect(created.body.agent).toMatchObject({
+      tier: 1,
+      group_ids: [t.groups.frontline],
+      skills: [{ skill: "billing", level: 3 }],
+      capacity: 10,
+      presence: "offline",
+      open_tickets: 0,
+    });
     const tuned = await t.inject("PATCH", `/api/v1/users/${created.body.id}`, { body: { agent: { capacity: 12 } } });
-    expect(tuned.body.agent).toMatchObject({ capacity: 12, group_ids: [t.groups.frontline], skills: [{ skill: "billing", level: 3 }], languages: ["id", "en"] });
+    expect(tuned.body.agent).toMatchObject({
+      capacity: 12,
+      group_ids: [t.groups.frontline],
+      skills: [{ skill: "billing", level: 3 }],
+      languages: ["id", "en"],
+    });
   });
 
   it("keeps one default group per tier", async () => {
-    const g = await t.inject("POST", "/api/v1/groups", { body: { name: "Frontline B", kind: "tier", tier: 1, is_default: true } });
+    const g = await t.inject("POST", "/api/v1/groups", {
+      body: { name: "Frontline B", kind: "tier", tier: 1, is_default: true },
+    });
     expect(g.status).toBe(201);
     const groups = (await t.inject("GET", "/api/v1/groups")).body.items;
     expect(groups.filter((x: any) => x.tier === 1 && x.is_default).map((x: any) => x.name)).toEqual(["Frontline B"]);
@@ -42,16 +62,24 @@ describe("configuration is data: tiers, groups, agents, categories", () => {
   });
 
   it("maps categories to skills and finds a category by name on ticket creation", async () => {
-    const cat = await t.inject("POST", "/api/v1/categories", { body: { name: "Pembayaran", skill: "Payments", skill_level: 2 } });
+    const cat = await t.inject("POST", "/api/v1/categories", {
+      body: { name: "Pembayaran", skill: "Payments", skill_level: 2 },
+    });
     expect(cat.body).toMatchObject({ name: "Pembayaran", skill: "payments", skill_level: 2 });
     const ticket = await t.createTicket({ category: "pembayaran" });
     expect(ticket.category).toEqual({ id: cat.body.id, name: "Pembayaran" });
   });
 
   it("sets my own language and presence", async () => {
-    const res = await t.inject("PATCH", "/api/v1/me", { token: t.people.agent1.token, body: { language: "en", presence: "away" } });
+    const res = await t.inject("PATCH", "/api/v1/me", {
+      token: t.people.agent1.token,
+      body: { language: "en", presence: "away" },
+    });
     expect(res.body).toMatchObject({ language: "en", agent: { presence: "away" } });
-    const customer = await t.inject("PATCH", "/api/v1/me", { token: t.people.customer.token, body: { presence: "online" } });
+    const customer = await t.inject("PATCH", "/api/v1/me", {
+      token: t.people.customer.token,
+      body: { presence: "online" },
+    });
     expect(customer.status).toBe(422);
   });
 });
@@ -64,7 +92,8 @@ describe("API documentation", () => {
     const result = await validate(structuredClone(res.body));
     expect(result.valid, JSON.stringify((result as { errors?: unknown }).errors)).toBe(true);
     const documented = new Set<string>();
-    for (const [path, ops] of Object.entries(res.body.paths as Record<string, object>)) for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${path}`);
+    for (const [path, ops] of Object.entries(res.body.paths as Record<string, object>))
+      for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${path}`);
     const registered = (t.http as unknown as { apiRoutes: string[] }).apiRoutes;
     expect(registered.length).toBeGreaterThan(20);
     expect(registered.filter((r) => !documented.has(r))).toEqual([]);
@@ -76,11 +105,8 @@ describe("API documentation", () => {
     expect(res.text).toMatch(/swagger/i);
   });
 
-  it("answers health, readiness and metrics", async () => {
+  it("answers health and readiness (metrics: security-headers.int.test.ts)", async () => {
     expect((await t.inject("GET", "/healthz", { token: null })).body).toEqual({ status: "ok" });
     expect((await t.inject("GET", "/readyz", { token: null })).body).toMatchObject({ status: "ready" });
-    const metrics = await t.inject("GET", "/metrics", { token: null });
-    expect(metrics.text).toMatch(/eskala_http_request_duration_seconds_bucket/);
   });
 });
-

@@ -22,6 +22,7 @@ import { adminRoutes } from "./admin.routes.ts";
 import { authRoutes } from "./auth.routes.ts";
 import { magicLinkRoutes } from "./magic-link.routes.ts";
 import { opsRoutes } from "./ops.routes.ts";
+import { registerSecurityHeaders } from "./security-headers.ts";
 import type { Services } from "./context.ts";
 import { AppError } from "../lib/app-error.ts";
 
@@ -52,6 +53,7 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   });
   registerErrorHandler(app);
   await app.register(cookie);
+  await registerSecurityHeaders(app, { publicUrl: s.config.ESKALA_PUBLIC_URL });
   await app.register(rateLimit, { global: false, hook: "preHandler" });
   await app.register(swagger, {
     openapi: {

@@ -1,9 +1,18 @@
+import { timingSafeEqual } from "node:crypto";
 import { sql } from "kysely";
 import client from "prom-client";
 import type { FastifyInstance } from "fastify";
 import type { Services } from "./context.ts";
+import { AppError } from "../lib/app-error.ts";
 
-/** Liveness, readiness and Prometheus metrics. */
+/** True when the Authorization header is `Bearer <token>` with exactly this token. */
+function hasBearer(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? "");
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/** Liveness, readiness and Prometheus metrics (only with ESKALA_METRICS_TOKEN, as a bearer token). */
 export function opsRoutes(app: FastifyInstance, s: Services, registry: client.Registry): void {
   const httpDuration = new client.Histogram({
     name: "eskala_http_request_duration_seconds",
@@ -37,7 +46,13 @@ export function opsRoutes(app: FastifyInstance, s: Services, registry: client.Re
         });
     }
   });
-  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
+  app.get("/metrics", { schema: { hide: true } }, async (req, reply) => {
+    const token = s.config.ESKALA_METRICS_TOKEN;
+    if (!token) throw new AppError("not_found", "Metrics are off: set ESKALA_METRICS_TOKEN to serve them");
+    if (!hasBearer(req.headers.authorization, token)) {
+      reply.header("www-authenticate", 'Bearer realm="metrics"');
+      throw new AppError("unauthenticated", "Send the metrics token as 'Authorization: Bearer <token>'");
+    }
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
 }
