@@ -112,8 +112,52 @@ describe("satisfaction surveys", () => {
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: any) => e.path.join("."))).toEqual(expect.arrayContaining(["rating", "mood"]));
     expect(
-      (await t.inject("GET", `/api/v1/tickets/${ticket.id}/satisfaction`, { token: t.people.customer.token })).status,
-    ).toBe(403);
+      (await t.inject("GET", `/api/v1/tickets/${ticket.id}/satisfaction`, { token: t.people.otherCustomer.token }))
+        .status,
+    ).toBe(404);
+  });
+
+  it("the requester coming back to a rated ticket sees the rating they gave (portal and link alike)", async () => {
+    const ticket = await solvedTicket();
+    const unrated = await t.inject("GET", `/api/v1/tickets/${ticket.id}/satisfaction`, {
+      token: t.people.customer.token,
+    });
+    expect(unrated.status).toBe(200);
+    expect(unrated.body.items).toEqual([expect.objectContaining({ rating: null, rated_at: null })]);
+    const [link] = await surveyLinks(ticket.id);
+    expect(
+      (await t.inject("POST", `/api/v1/surveys/${link}`, { token: null, body: { rating: 5, comment: "Cepat" } }))
+        .status,
+    ).toBe(201);
+    const rated = await t.inject("GET", `/api/v1/tickets/${ticket.id}/satisfaction`, {
+      token: t.people.customer.token,
+    });
+    expect(rated.status).toBe(200);
+    expect(rated.body.items[0]).toMatchObject({ rating: 5, comment: "Cepat", rated_at: clock.now().toISOString() });
+    const view = await t.inject("GET", `/api/v1/surveys/${link}`, { token: null });
+    expect(view.body).toMatchObject({ rating: 5, comment: "Cepat", ticket: { number: ticket.number } });
+    // A colleague of the same organisation, even when tickets are shared, does not see another's rating.
+    await t.db.updateTable("organizations").set({ shared_tickets: true }).where("id", "=", t.orgId).execute();
+    const colleague = await t.db
+      .insertInto("users")
+      .values({
+        email: "kolega@test.local",
+        name: "Kolega",
+        role: "customer",
+        organization_id: t.orgId,
+        password_hash: null,
+        created_at: clock.now(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const { token } = await t.services.auth.createToken(colleague.id, "test");
+    try {
+      const res = await t.inject("GET", `/api/v1/tickets/${ticket.id}/satisfaction`, { token });
+      expect(res.status).toBe(403);
+      expect(res.headers["content-type"]).toMatch(/application\/problem\+json/);
+    } finally {
+      await t.db.updateTable("organizations").set({ shared_tickets: false }).where("id", "=", t.orgId).execute();
+    }
   });
 
   it("a low rating writes csat.low with the solving tier and whether the ticket was escalated", async () => {

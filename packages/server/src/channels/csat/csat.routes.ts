@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Problem, RateBody, Satisfaction, SurveyView } from "@eskala/contracts";
-import { requireActor, requireRole } from "../../auth/actor.ts";
+import { requireActor } from "../../auth/actor.ts";
 import type { Api, Services } from "../../http/context.ts";
 import { errors, IdParams, sendGone } from "../http-helpers.ts";
 import { presentSurvey, type CsatService } from "./csat.service.ts";
@@ -67,12 +67,12 @@ export function csatRoutes(csat: CsatService) {
       {
         schema: {
           tags,
-          summary: "The ticket's surveys and ratings (staff)",
+          summary: "The ticket's surveys and ratings (staff, and the requester for their own ticket)",
           params: IdParams,
           response: { 200: z.object({ items: z.array(Satisfaction) }), ...errors },
         },
       },
-      async (req) => ({ items: await csat.list(requireRole(req.actor, "agent"), req.params.id) }),
+      async (req) => ({ items: await csat.list(requireActor(req.actor), req.params.id) }),
     );
   };
 }

@@ -158,8 +158,9 @@ export function createCsatService(deps: { db: Kysely<DB>; config: Config; record
       return rate(latest.id, body, now);
     },
 
+    /** A ticket's surveys, newest first: for staff, and for the requester (who sees what they gave). */
     async list(actor: Actor, ticketId: string) {
-      assertVisible(
+      const ticket = assertVisible(
         actor,
         await db
           .selectFrom("tickets")
@@ -167,6 +168,8 @@ export function createCsatService(deps: { db: Kysely<DB>; config: Config; record
           .where("id", "=", ticketId)
           .executeTakeFirst(),
       );
+      if (actor.role === "customer" && ticket.requester_id !== actor.userId)
+        throw forbidden("Only the requester sees the ratings of a ticket");
       const rows = await db
         .selectFrom("csat_surveys")
         .selectAll()

@@ -8,8 +8,10 @@ import { isStaff, useLogout, useSession } from "../auth/session.ts";
 import { ConnectionBanner } from "../console/ConnectionBanner.tsx";
 import { MyTickets } from "./MyTickets.tsx";
 import { NewTicket } from "./NewTicket.tsx";
+import { PortalLinkSignIn } from "./PortalLinkSignIn.tsx";
 import { PortalLogin } from "./PortalLogin.tsx";
 import { PortalTicket } from "./PortalTicket.tsx";
+import { SurveyPage } from "./SurveyPage.tsx";
 
 /** The customer portal under /portal: sign in, my tickets, a new request, one ticket. */
 export function PortalRoutes() {
@@ -28,6 +30,23 @@ export function PortalRoutes() {
               <PortalLogin />
             </PortalFrame>
           )
+        }
+      />
+      {/* The emailed links work signed out: a sign-in link, and the survey of the solved email. */}
+      <Route
+        path="login/link"
+        element={
+          <PortalFrame user={null}>
+            <PortalLinkSignIn />
+          </PortalFrame>
+        }
+      />
+      <Route
+        path="survey/:token"
+        element={
+          <PortalFrame user={user}>
+            <SurveyPage signedIn={!!user} />
+          </PortalFrame>
         }
       />
       <Route path="*" element={user ? <SignedIn user={user} /> : <Navigate to="/portal/login" replace />} />

@@ -7,32 +7,53 @@ import { Field, FieldSet } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
 import { Notice } from "../../ui/Notice.tsx";
 
-/** 1-5 and a comment, offered once the ticket is solved. */
+export type RateInput = { rating: number; comment?: string };
+
+/** 1-5 and a comment, offered once the ticket is solved; a rated ticket shows the rating given. */
 export function RateHelp({ ticket }: { ticket: Ticket }) {
-  const { t } = useTranslation();
-  const [rating, setRating] = useState(0);
-  const [comment, setComment] = useState("");
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const existing = useQuery({
     queryKey: ["ticket", ticket.id, "satisfaction"],
     queryFn: () => api.get<Items<Satisfaction>>(`/tickets/${ticket.id}/satisfaction`),
     retry: false,
   });
-  const rated = existing.data?.items.find((s) => s.rated_at);
   const rate = useMutation({
-    mutationFn: (body: { rating: number; comment?: string }) => api.post(`/tickets/${ticket.id}/satisfaction`, body),
+    mutationFn: (body: RateInput) => api.post<Satisfaction>(`/tickets/${ticket.id}/satisfaction`, body),
+    onSuccess: () => void existing.refetch(),
   });
-  const fieldError = useFieldErrors(rate.error, clientErrors);
+  if (existing.isLoading) return null;
+  const rated = rate.data ?? existing.data?.items.find((s) => s.rated_at);
   const alreadyRated = rate.error instanceof ApiError && rate.error.status === 409;
+  if (rated || alreadyRated) return <RatingGiven rating={rated?.rating ?? null} comment={rated?.comment ?? null} />;
+  return <RatingForm onRate={(body) => rate.mutate(body)} pending={rate.isPending} error={rate.error} />;
+}
 
-  if (rate.isSuccess || alreadyRated || rated) {
-    return (
-      <Notice kind="success" live>
-        {t("portal.rate_thanks")}
-        {rated?.rating ? ` ${t("portal.rate_n", { n: rated.rating })}` : ""}
-      </Notice>
-    );
-  }
+/** The rating the customer gave (it cannot be changed). */
+export function RatingGiven({ rating, comment }: { rating: number | null; comment: string | null }) {
+  const { t } = useTranslation();
+  return (
+    <Notice kind="success" live>
+      {t("portal.rate_thanks")}
+      {rating ? ` ${t("portal.rated_as", { n: rating, word: t(`portal.rate_word.${rating}`) })}` : ""}
+      {comment ? ` ${t("portal.rated_comment", { comment })}` : ""}
+    </Notice>
+  );
+}
+
+/** The 1-5 stars and the comment. */
+export function RatingForm({
+  onRate,
+  pending,
+  error,
+}: {
+  onRate: (body: RateInput) => void;
+  pending: boolean;
+  error: unknown;
+}) {
+  const { t } = useTranslation();
+  const [rating, setRating] = useState(0);
+  const [comment, setComment] = useState("");
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const fieldError = useFieldErrors(error, clientErrors);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (rating < 1) {
@@ -40,7 +61,7 @@ export function RateHelp({ ticket }: { ticket: Ticket }) {
       return;
     }
     setClientErrors({});
-    rate.mutate({ rating, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+    onRate({ rating, ...(comment.trim() ? { comment: comment.trim() } : {}) });
   };
   return (
     <section className="card" aria-labelledby="rate-title">
@@ -61,8 +82,8 @@ export function RateHelp({ ticket }: { ticket: Ticket }) {
             <textarea {...p} rows={3} value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} />
           )}
         </Field>
-        <FormError error={rate.error} shownPaths={["rating", "comment"]} />
-        <button type="submit" className="button primary" disabled={rate.isPending}>
+        <FormError error={error} shownPaths={["rating", "comment"]} />
+        <button type="submit" className="button primary" disabled={pending}>
           {t("portal.rate_submit")}
         </button>
       </form>
