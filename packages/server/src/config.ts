@@ -34,6 +34,10 @@ const ConfigSchema = z.object({
     )
     .pipe(z.array(z.enum(WORKER_NAMES)).min(1, "name at least one of timers, outbox, mail")),
   ESKALA_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** Failed sign-ins to one account, from any addresses, in 15 minutes before addresses that failed must wait. */
+  ESKALA_LOGIN_ACCOUNT_LIMIT: z.coerce.number().int().min(1).default(20),
+  /** Failed sign-ins from one address, to any accounts, in 15 minutes before it must wait. */
+  ESKALA_LOGIN_ADDRESS_LIMIT: z.coerce.number().int().min(1).default(50),
   /** Hosts, addresses and CIDR ranges webhooks may reach although they are not public (on-premises receivers). */
   ESKALA_WEBHOOK_ALLOW: z.string().default(""),
   /** The bearer token Prometheus sends to read /metrics; without it /metrics is not served. */

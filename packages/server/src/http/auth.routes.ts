@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { LoginBody, Problem, Session, UpdateMeBody, User } from "@eskala/contracts";
 import { requireActor } from "../auth/actor.ts";
+import { createLoginThrottle } from "../auth/login-throttle.ts";
+import { AppError } from "../lib/app-error.ts";
 import { SESSION_COOKIE } from "./auth.hook.ts";
 import type { Api, Services } from "./context.ts";
 
@@ -8,6 +10,10 @@ const errors = { 400: Problem, 401: Problem, 403: Problem, 422: Problem, 429: Pr
 
 export function authRoutes(api: Api, s: Services): void {
   const tags = ["auth"];
+  const throttle = createLoginThrottle({
+    perAccount: s.config.ESKALA_LOGIN_ACCOUNT_LIMIT,
+    perAddress: s.config.ESKALA_LOGIN_ADDRESS_LIMIT,
+  });
   api.post(
     "/api/v1/auth/login",
     {
@@ -28,11 +34,20 @@ export function authRoutes(api: Api, s: Services): void {
       },
     },
     async (req, reply) => {
-      const { sessionToken, csrfToken, actor, maxAgeSeconds } = await s.auth.login(
-        req.body.email,
-        req.body.password,
-        s.clock.now(),
-      );
+      const now = s.clock.now();
+      try {
+        throttle.check(req.ip, req.body.email, now);
+      } catch (err) {
+        reply.header("retry-after", String((err as { retryAfterSeconds?: number }).retryAfterSeconds ?? 60));
+        throw err;
+      }
+      const { sessionToken, csrfToken, actor, maxAgeSeconds } = await s.auth
+        .login(req.body.email, req.body.password, now)
+        .catch((err: unknown) => {
+          if (err instanceof AppError && err.code === "unauthenticated") throttle.failed(req.ip, req.body.email, now);
+          throw err;
+        });
+      throttle.succeeded(req.ip, req.body.email, now);
       reply.setCookie(SESSION_COOKIE, sessionToken, {
         path: "/",
         httpOnly: true,
@@ -81,6 +96,9 @@ export function authRoutes(api: Api, s: Services): void {
         response: { 200: User, ...errors },
       },
     },
-    async (req) => s.users.updateMe(requireActor(req.actor), req.body),
+    async (req) =>
+      s.users.updateMe(requireActor(req.actor), req.body, {
+        ...(req.credential?.kind === "session" ? { keepSession: req.credential.id } : {}),
+      }),
   );
 }
