@@ -26,7 +26,10 @@ export type TimerHandler = ((trx: Transaction<DB>, timer: TimerRow, now: Date) =
 export interface NewTimer {
   ticketId: string | null;
   kind: string;
-  /** Unique among unfired timers: setting a timer with the same key replaces it. */
+  /**
+   * The deadline's identity, unique among all timers: setting a timer with the key of an unfired
+   * one replaces it; with the key of one that fired, nothing (a deadline fires once).
+   */
   key: string;
   dueAt: Date;
   data?: Record<string, unknown>;
@@ -61,8 +64,8 @@ class HandlerFailed extends Error {
 }
 
 /**
- * Sets timers in the caller's transaction, replacing unfired timers with the same key, and
- * tells sleeping workers if one is due sooner than they planned.
+ * Sets timers in the caller's transaction, replacing unfired timers with the same key (a key that
+ * already fired is not set again), and tells sleeping workers if one is due sooner than they planned.
  */
 export async function setTimers(trx: Executor, timers: NewTimer[]): Promise<void> {
   if (timers.length === 0) return;
@@ -86,6 +89,7 @@ export async function setTimers(trx: Executor, timers: NewTimer[]): Promise<void
         data: JSON.stringify(t.data ?? {}),
       })),
     )
+    .onConflict((oc) => oc.column("key").doNothing())
     .execute();
   const soonest = timers.reduce((a, b) => (a.dueAt <= b.dueAt ? a : b)).dueAt;
   await sql`select pg_notify(${TIMER_CHANNEL}, ${soonest.toISOString()})`.execute(trx);

@@ -85,23 +85,38 @@ export interface LockedTicket {
   segment: string | null;
 }
 
-/** `skipLocked`: leave out tickets another transaction holds (the timer worker's batches) instead of waiting. */
+/**
+ * Locks tickets (the ticket row first, the lock order of every ticket change) and then reads their
+ * ledgers in a second statement. The second statement matters: under READ COMMITTED a locking read
+ * that waited for another transaction gets the ticket's newest row but the joined rows of its own,
+ * older snapshot, so a ledger read with the lock could miss the breach that transaction had just
+ * recorded, and a plan made from it would set that deadline again.
+ * `skipLocked`: leave out tickets another transaction holds (the timer worker's batches) instead of waiting.
+ */
 export async function lockTickets(
   trx: Transaction<DB>,
   where: ReturnType<typeof sql>,
   limit: number,
   opts: { skipLocked?: boolean } = {},
 ): Promise<LockedTicket[]> {
-  const { rows } = await sql<TicketRow & { sla_ledger: Ledger | null; sla_segment: string | null }>`
-    select t.*, s.ledger as sla_ledger, (select o.segment from organizations o where o.id = t.organization_id) as sla_segment
+  const { rows } = await sql<TicketRow & { sla_segment: string | null }>`
+    select t.*, (select o.segment from organizations o where o.id = t.organization_id) as sla_segment
     from tickets t left join ticket_sla s on s.ticket_id = t.id
     where ${where}
     order by t.id
     limit ${limit}
     for no key update of t${opts.skipLocked ? sql` skip locked` : sql``}`.execute(trx);
-  return rows.map(({ sla_ledger, sla_segment, ...ticket }) => ({
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const ledgers = new Map(
+    (
+      await sql<{ ticket_id: string; ledger: Ledger }>`
+        select ticket_id, ledger from ticket_sla where ticket_id = any(${ids}::uuid[])`.execute(trx)
+    ).rows.map((r) => [r.ticket_id, r.ledger]),
+  );
+  return rows.map(({ sla_segment, ...ticket }) => ({
     ticket: withDeferredUpdates(trx, [ticket])[0]!,
-    ledger: deferredPlan(trx, ticket.id)?.ledger ?? sla_ledger,
+    ledger: deferredPlan(trx, ticket.id)?.ledger ?? ledgers.get(ticket.id) ?? null,
     segment: sla_segment,
   }));
 }
@@ -200,7 +215,7 @@ const flushPlans: DeferredFlush<PlanRow> = async (trx, all) => {
     ti as (
       insert into timers (ticket_id, kind, key, due_at, data)
       select ticket_id, kind, key, due_at, data from y
-      on conflict (key) where fired_at is null do nothing
+      on conflict (key) do nothing
     ),
     tu as (
       update tickets t set sla_policy_id = (select sp.id from sla_policies sp where sp.id = c.sla_policy_id),

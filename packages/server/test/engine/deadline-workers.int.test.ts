@@ -1,41 +1,23 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { sql } from "kysely";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../harness.ts";
+import { killWorkers, startWorker, waitFor } from "./worker-processes.ts";
 
 /**
  * Deadlines on a real PostgreSQL with real `eskala worker` processes: each breach escalates its
  * ticket exactly once with three workers racing, and a worker killed with SIGKILL mid-batch loses
  * and duplicates nothing once another worker takes over.
  */
-const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 let t: TestApp;
-const workers: ChildProcess[] = [];
-
-function startWorker(url: string): ChildProcess {
-  const proc = spawn(process.execPath, ["--import", "tsx", MAIN, "worker"], {
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn", ESKALA_PG_POOL_SIZE: "4", ESKALA_SMTP_PORT: "0" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  workers.push(proc);
-  return proc;
-}
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Tickets whose first response is due `seconds` from now, under a 24/7 policy, with a rule escalating breaches. */
 async function ticketsDueIn(count: number, seconds: number, tag: string): Promise<string[]> {
   const ids: string[] = [];
   const started = Date.now();
-  for (let i = 0; i < count; i++) ids.push((await t.createTicket({ subject: `Deadline ${tag} ${i}`, priority: "urgent", tags: [tag] }, t.people.agent1)).id);
+  for (let i = 0; i < count; i++)
+    ids.push(
+      (await t.createTicket({ subject: `Deadline ${tag} ${i}`, priority: "urgent", tags: [tag] }, t.people.agent1)).id,
+    );
   expect(Date.now() - started, "tickets were created before their deadlines").toBeLessThan(seconds * 1000);
   return ids;
 }
@@ -55,25 +37,46 @@ describe.skipIf(!process.env.DATABASE_URL)("deadline timers with several worker 
   beforeAll(async () => {
     t = await startTestApp();
     const policy = await t.inject("POST", "/api/v1/sla-policies", {
-      body: { name: "Urgent 24/7", calendar_id: null, conditions: { priorities: ["urgent"] }, pause_on_hold: false, targets: { urgent: { first_response: SECONDS / 60 } }, tier_budgets: {}, ladder: [] },
+      body: {
+        name: "Urgent 24/7",
+        calendar_id: null,
+        conditions: { priorities: ["urgent"] },
+        pause_on_hold: false,
+        targets: { urgent: { first_response: SECONDS / 60 } },
+        tier_budgets: {},
+        ladder: [],
+      },
     });
     expect(policy.status, policy.text).toBe(201);
     const rule = await t.inject("POST", "/api/v1/escalation-rules", {
-      body: { name: "Breach → next tier", event: "sla.breached", conditions: { all: [{ field: "event.target", op: "is", value: "first_response" }] }, actions: [{ type: "escalate", to: { tier: "next" }, reason: "sla_breach" }] },
+      body: {
+        name: "Breach → next tier",
+        event: "sla.breached",
+        conditions: { all: [{ field: "event.target", op: "is", value: "first_response" }] },
+        actions: [{ type: "escalate", to: { tier: "next" }, reason: "sla_breach" }],
+      },
     });
     expect(rule.status, rule.text).toBe(201);
   }, 120_000);
-  afterEach(() => {
-    for (const w of workers.splice(0)) w.kill("SIGKILL");
-  });
+  afterEach(killWorkers);
   afterAll(async () => t?.close());
 
   it("escalates each breached ticket exactly once with three workers", async () => {
     const ids = await ticketsDueIn(40, SECONDS, "race");
-    const timers = await t.db.selectFrom("timers").select(["ticket_id", "kind", "due_at"]).where("ticket_id", "in", ids).where("kind", "=", "sla.breached").where("fired_at", "is", null).execute();
+    const timers = await t.db
+      .selectFrom("timers")
+      .select(["ticket_id", "kind", "due_at"])
+      .where("ticket_id", "in", ids)
+      .where("kind", "=", "sla.breached")
+      .where("fired_at", "is", null)
+      .execute();
     expect(timers).toHaveLength(ids.length);
     for (let i = 0; i < 3; i++) startWorker(t.databaseUrl!);
-    const counts = await waitFor(() => escalationCounts("race"), (rows) => rows.every((r) => Number(r.n) >= 1), (SECONDS + 30) * 1000);
+    const counts = await waitFor(
+      () => escalationCounts("race"),
+      (rows) => rows.every((r) => Number(r.n) >= 1),
+      (SECONDS + 30) * 1000,
+    );
     await new Promise((r) => setTimeout(r, 1500)); // let any duplicate show itself
     const final = await escalationCounts("race");
     expect(final.map((r) => Number(r.n))).toEqual(ids.map(() => 1));
@@ -92,19 +95,38 @@ describe.skipIf(!process.env.DATABASE_URL)("deadline timers with several worker 
 
   it("loses and duplicates nothing when a worker is killed with SIGKILL mid-batch", async () => {
     const ids = await ticketsDueIn(150, SECONDS + 8, "crash");
-    const firstDue = await t.db.selectFrom("timers").select((eb) => eb.fn.min("due_at").as("d")).where("ticket_id", "in", ids).where("kind", "=", "sla.breached").executeTakeFirstOrThrow();
+    const firstDue = await t.db
+      .selectFrom("timers")
+      .select((eb) => eb.fn.min("due_at").as("d"))
+      .where("ticket_id", "in", ids)
+      .where("kind", "=", "sla.breached")
+      .executeTakeFirstOrThrow();
     const victim = startWorker(t.databaseUrl!);
     // Kill it once it has started on the due timers but before it can have finished all of them.
-    await waitFor(async () => Date.now(), (now) => now >= new Date(firstDue.d as unknown as string).getTime() + 300, 60_000);
+    await waitFor(
+      async () => Date.now(),
+      (now) => now >= new Date(firstDue.d as unknown as string).getTime() + 300,
+      60_000,
+    );
     victim.kill("SIGKILL");
     const afterKill = await escalationCounts("crash");
     const doneBeforeKill = afterKill.filter((r) => Number(r.n) > 0).length;
     startWorker(t.databaseUrl!);
-    await waitFor(() => escalationCounts("crash"), (rows) => rows.every((r) => Number(r.n) >= 1), 60_000);
+    await waitFor(
+      () => escalationCounts("crash"),
+      (rows) => rows.every((r) => Number(r.n) >= 1),
+      60_000,
+    );
     await new Promise((r) => setTimeout(r, 1500));
     const final = await escalationCounts("crash");
     expect(final.map((r) => Number(r.n))).toEqual(ids.map(() => 1));
-    const unfired = await t.db.selectFrom("timers").select("id").where("ticket_id", "in", ids).where("kind", "=", "sla.breached").where("fired_at", "is", null).execute();
+    const unfired = await t.db
+      .selectFrom("timers")
+      .select("id")
+      .where("ticket_id", "in", ids)
+      .where("kind", "=", "sla.breached")
+      .where("fired_at", "is", null)
+      .execute();
     expect(unfired).toEqual([]);
     expect(doneBeforeKill).toBeLessThan(ids.length);
   }, 180_000);
