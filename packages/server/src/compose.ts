@@ -12,6 +12,7 @@ import type { TicketHook } from "./tickets/ticket-hooks.ts";
 import type { Services } from "./http/context.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { composeChannels } from "./channels/compose-channels.ts";
+import type { DnsResolver } from "./channels/mail/sender-auth.ts";
 import { composeSla } from "./sla/compose-sla.ts";
 import { composeNotify } from "./notify/compose-notify.ts";
 import { createTicketEventService, type TicketEventService } from "./tickets/ticket-event.service.ts";
@@ -39,6 +40,8 @@ export interface Composition extends Services {
   engine?: ReturnType<typeof composeEngine>;
   /** True while this process's deadline worker is catching up on a backlog (the relay gives way). */
   timersBehind?: () => boolean;
+  /** DNS the mail intake verifies senders with (SPF, DKIM, DMARC); the system's when unset (tests set a fake). */
+  mailDns?: DnsResolver;
   /** Background loops (timers, outbox relay, mail listener) started by `serve` or `worker`. */
   startWorkers(): Promise<void>;
   close(): Promise<void>;

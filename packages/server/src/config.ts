@@ -44,6 +44,8 @@ const ConfigSchema = z.object({
   ESKALA_METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   ESKALA_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   ESKALA_MAIL_DOMAIN: z.string().default("eskala.local"),
+  /** Behind a relay of your own: verify senders with the client address of the relay's Received header. */
+  ESKALA_SMTP_TRUST_RECEIVED: bool.default(false),
   SMTP_URL: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

@@ -47,6 +47,9 @@ export async function composeChannels(app: Composition, wiring: ChannelWiring): 
     get escalationRequests() {
       return escalationRequests(app);
     },
+    get dns() {
+      return app.mailDns;
+    },
   };
   wiring.addWorker("mail", mailIntakeWorker(app, inboundDeps, secret, log));
 

@@ -13,11 +13,14 @@ import {
   startChannelsApp,
   startMailIntake,
 } from "./helpers.ts";
+import { testMailWorld } from "./mail-dns.ts";
 
+const world = testMailWorld();
 let t: TestApp;
 let port: number;
 beforeAll(async () => {
   t = await startChannelsApp();
+  t.services.mailDns = world.dns;
   port = await startMailIntake(t);
 });
 afterAll(async () => t?.close());
@@ -145,10 +148,11 @@ describe("inbound email", () => {
     expect(events.filter((e: string) => e === "message.added")).toHaveLength(2);
   });
 
-  it("threads by [#number] in the subject only when From is the requester; a stranger gets a new ticket", async () => {
+  it("threads by [#number] in the subject only when From is the requester (DKIM-signed); a stranger gets a new ticket", async () => {
     const ticket = await t.createTicket({ subject: "Refund belum masuk", channel: "web" });
     const before = await t.count("tickets");
     await sendMail(port, {
+      dkim: world.testLocalDkim,
       from: t.people.customer.email,
       to: `support@${DOMAIN}`,
       subject: `Re: [#${ticket.number}] Refund belum masuk`,
@@ -310,11 +314,16 @@ describe("inbound email", () => {
     });
     const ticket = (await ticketByMessageId("<noeng-root@pelanggan.test>"))!;
     const raw = `From: tono@pelanggan.test\r\nTo: support@${DOMAIN}\r\nSubject: Re: Refund\r\nMessage-ID: <noeng-2@pelanggan.test>\r\nIn-Reply-To: <noeng-root@pelanggan.test>\r\n\r\nTerlalu lama, tolong eskalasi.\r\n`;
-    const deps = { ...t.services, escalationRequests: undefined };
+    const deps = { ...t.services, escalationRequests: undefined, dns: world.dns };
     const result = await processInboundMail(
       deps,
       Buffer.from(raw),
-      { mailFrom: "tono@pelanggan.test", rcptTo: [`support@${DOMAIN}`] },
+      {
+        mailFrom: "tono@pelanggan.test",
+        clientIp: "127.0.0.1",
+        helo: "mx.pelanggan.test",
+        rcptTo: [`support@${DOMAIN}`],
+      },
       { secret: "unused", log: pino({ level: "silent" }) },
     );
     expect(result).toMatchObject({ outcome: "message", ticketId: ticket.id });

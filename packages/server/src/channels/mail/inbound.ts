@@ -1,23 +1,22 @@
-import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { simpleParser, type ParsedMail } from "mailparser";
 import type { Logger } from "pino";
 import { CreateMessageBody, CreateTicketBody, LIMITS } from "@eskala/contracts";
 import { SYSTEM_ACTOR, type Actor } from "../../auth/actor.ts";
 import type { Composition } from "../../compose.ts";
-import type { TicketRow } from "../../db/schema.ts";
 import { findOrCreateCustomer } from "../../tickets/ticket-refs.ts";
 import { listMailboxes, parseRecipient } from "./addresses.ts";
 import {
   classifyAutomatic,
   escalationReason,
   guessLanguage,
-  normalizeMessageId,
   stripQuotedReply,
-  threadIds,
   wantsEscalation,
 } from "./inbound-classify.ts";
 import { inboundMail, type InboundMailContext } from "./inbound-context.ts";
+import { clip, readMail, storableText, type InboundMail } from "./inbound-read.ts";
+import { findThread, unprovenNote, type Thread } from "./inbound-thread.ts";
+import { checkSender, systemDns, type DnsResolver, type SmtpSession } from "./sender-auth.ts";
 
 /** A refusal the SMTP listener turns into its reply code (5xx: the sender must not retry). */
 export class MailRefused extends Error {
@@ -48,21 +47,23 @@ export interface EscalationRequestsApi {
 
 export type InboundDeps = Pick<Composition, "tickets" | "messages" | "auth" | "database" | "clock" | "config"> & {
   escalationRequests?: EscalationRequestsApi;
+  /** DNS for sender verification (SPF, DKIM keys, DMARC records); the system's by default. */
+  dns?: DnsResolver;
 };
 
 const MAX_ATTACHMENTS = 10;
 /** The engine keeps at most this much of a customer's escalation text. */
 const REQUEST_TEXT_MAX = 2_000;
-const EMAIL = /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/;
 
 /**
  * Turns one received mail into a ticket or a message on its ticket, exactly once per Message-ID.
  * Automatic mail is logged in `mail_rejections` and dropped; unusable mail throws MailRefused.
+ * A mail joins an existing ticket only when its sender is proven (see `findThread`).
  */
 export async function processInboundMail(
   deps: InboundDeps,
   raw: Buffer,
-  envelope: { mailFrom: string | null; rcptTo: string[] },
+  envelope: SmtpSession & { rcptTo: string[] },
   ctx: { secret: string; log: Logger },
 ): Promise<InboundResult> {
   const { db } = deps.database;
@@ -76,12 +77,11 @@ export async function processInboundMail(
     throw new MailRefused(550, "5.6.0 Malformed message: it could not be parsed");
   }
   if (parsed.headers.size === 0) throw new MailRefused(550, "5.6.0 Malformed message: no headers");
-  const sender = parsed.from?.value.find((a) => a.address && EMAIL.test(a.address));
-  const fromAddress = sender?.address?.trim() ?? null;
-  const messageId =
-    normalizeMessageId(parsed.messageId) ?? `<sha256-${createHash("sha256").update(raw).digest("hex")}@${domain}>`;
+  const mail = readMail(parsed, raw, domain);
+  const { fromAddress, messageId } = mail;
+  const mailFrom = envelope.mailFrom === null ? null : storableText(envelope.mailFrom);
 
-  const automatic = classifyAutomatic(parsed.headers as Map<string, unknown>, envelope.mailFrom, fromAddress);
+  const automatic = classifyAutomatic(mail.headers, mailFrom, fromAddress);
   const ownDomain = fromAddress?.split("@")[1]?.toLowerCase() === domain;
   if (automatic || ownDomain) {
     const reason = automatic ?? "loop";
@@ -90,9 +90,9 @@ export async function processInboundMail(
       .values({
         reason,
         message_id: messageId,
-        mail_from: fromAddress ?? envelope.mailFrom,
-        rcpt_to: envelope.rcptTo,
-        subject: parsed.subject?.slice(0, 500) ?? null,
+        mail_from: fromAddress ?? mailFrom,
+        rcpt_to: envelope.rcptTo.map(storableText),
+        subject: mail.subject === null ? null : clip(mail.subject, 500),
         created_at: now,
       })
       .execute();
@@ -108,22 +108,33 @@ export async function processInboundMail(
     .executeTakeFirst();
   if (seen) return { outcome: "duplicate", ticketId: seen.ticket_id };
 
-  const sender_ = await db
+  const sender = await db
     .selectFrom("users")
     .select(["id", "role"])
     .where(sql<boolean>`lower(email) = ${fromAddress.toLowerCase()}`)
     .executeTakeFirst();
   const recipients = envelope.rcptTo.map((r) => parseRecipient(r, domain, ctx.secret)).filter((r) => r !== null);
-  const ticket = await findThread(deps, parsed, recipients, sender_?.id ?? null);
-  const text = (parsed.text ?? "").replace(/\r\n?/g, "\n").trim();
-  const attachments = toAttachments(parsed);
+  const verifySender = async () => {
+    const check = await checkSender(raw, envelope, {
+      resolver: deps.dns ?? systemDns,
+      mta: domain,
+      trustReceived: deps.config.ESKALA_SMTP_TRUST_RECEIVED,
+      log: ctx.log,
+    });
+    ctx.log.info({ messageId, from: fromAddress, ...check }, "sender checked");
+    return check;
+  };
+  const thread = await findThread(db, mail, recipients, sender?.id ?? null, verifySender);
+  const text = mail.text;
+  const attachments = toAttachments(mail);
 
   try {
-    if (ticket && ticket.status !== "closed") {
+    if (thread.kind === "proven" && thread.ticket.status !== "closed") {
+      const ticket = thread.ticket;
       const author =
-        sender_ ?? (await findOrCreateCustomer(db, { email: fromAddress, name: sender?.name || undefined }, now));
+        sender ?? (await findOrCreateCustomer(db, { email: fromAddress, name: mail.fromName ?? undefined }, now));
       const isCustomer = author.role === "customer";
-      const body = stripQuotedReply(text) || parsed.subject?.trim() || "(email without text)";
+      const body = stripQuotedReply(text) || mail.subject?.trim() || "(email without text)";
       const escalate = isCustomer && wantsEscalation(body);
       const engine = deps.escalationRequests;
       const context: InboundMailContext = {
@@ -132,14 +143,14 @@ export async function processInboundMail(
           ? {
               escalation: {
                 reason: escalationReason(body),
-                text: body.slice(0, REQUEST_TEXT_MAX),
+                text: clip(body, REQUEST_TEXT_MAX),
                 authorId: author.id,
               },
             }
           : {}),
       };
       const input = CreateMessageBody.parse({
-        body: body.slice(0, LIMITS.messageBody),
+        body: clip(body, LIMITS.messageBody),
         kind: isCustomer ? "reply" : "note",
         channel: "email",
         author_email: fromAddress,
@@ -153,18 +164,18 @@ export async function processInboundMail(
     }
 
     const mailbox = await mailboxFor(deps, recipients);
-    const language = guessLanguage(`${parsed.subject ?? ""}\n${text}`);
-    const followUp = ticket ? `\n\n(Follow-up to closed ticket #${ticket.number})` : "";
-    const description = `${text || parsed.subject?.trim() || "(email without text)"}${attachments.note}`.slice(
-      0,
+    const language = guessLanguage(`${mail.subject ?? ""}\n${text}`);
+    const followUp = thread.kind === "proven" ? `\n\n(Follow-up to closed ticket #${thread.ticket.number})` : "";
+    const description = clip(
+      `${text || mail.subject?.trim() || "(email without text)"}${attachments.note}`,
       LIMITS.description - followUp.length,
     );
     const input = CreateTicketBody.parse({
-      subject: (parsed.subject?.replace(/\s+/g, " ").trim() || description.split("\n")[0]!).slice(0, LIMITS.subject),
+      subject: clip(mail.subject?.replace(/\s+/g, " ").trim() || description.split("\n")[0]!, LIMITS.subject),
       description: description + followUp,
       requester: {
         email: fromAddress,
-        ...(sender?.name ? { name: sender.name.slice(0, LIMITS.name) } : {}),
+        ...(mail.fromName ? { name: clip(mail.fromName, LIMITS.name) } : {}),
         ...(language ? { language } : {}),
       },
       channel: "email",
@@ -173,6 +184,7 @@ export async function processInboundMail(
       ...(attachments.files.length ? { attachments: attachments.files } : {}),
     });
     const view = await inboundMail.run({ messageId }, () => deps.tickets.create(SYSTEM_ACTOR, input, now));
+    if (thread.kind === "unproven") await noteUnproven(deps, view.id, thread, fromAddress, now, ctx.log);
     return { outcome: "ticket", ticketId: view.id, number: view.number };
   } catch (err) {
     if (isUniqueViolation(err)) {
@@ -191,55 +203,26 @@ export async function processInboundMail(
   }
 }
 
-/**
- * The ticket this mail answers: a signed plus-address, then a known Message-ID in In-Reply-To or
- * References, then an unsigned plus-address or `[#1042]` in the subject (only from the requester
- * or someone who already took part).
- */
-async function findThread(
+/** Tells the agents, on the new ticket, which ticket the mail pointed at and why it is not there. */
+async function noteUnproven(
   deps: InboundDeps,
-  parsed: ParsedMail,
-  recipients: { ticketNumber: number | null; signed: boolean }[],
-  senderId: string | null,
-): Promise<TicketRow | undefined> {
-  const { db } = deps.database;
-  const byNumber = (n: number) => db.selectFrom("tickets").selectAll().where("number", "=", n).executeTakeFirst();
-  const signed = recipients.find((r) => r.signed && r.ticketNumber !== null);
-  if (signed) {
-    const t = await byNumber(signed.ticketNumber!);
-    if (t) return t;
+  ticketId: string,
+  thread: Extract<Thread, { kind: "unproven" }>,
+  fromAddress: string,
+  now: Date,
+  log: Logger,
+) {
+  try {
+    await deps.messages.add(
+      SYSTEM_ACTOR,
+      ticketId,
+      { kind: "note", body: clip(unprovenNote(thread, fromAddress), LIMITS.messageBody), channel: "email" },
+      now,
+    );
+  } catch (err) {
+    // The ticket is committed: the mail is not lost, only the note is missing.
+    log.error({ err, ticketId }, "the unverified-sender note could not be added");
   }
-  const ids = threadIds(parsed.inReplyTo, parsed.references);
-  if (ids.length) {
-    const rows = await db
-      .selectFrom("mail_messages")
-      .select(["message_id", "ticket_id"])
-      .where("message_id", "in", ids)
-      .execute();
-    const hit = ids.map((id) => rows.find((r) => r.message_id === id)).find((r) => r !== undefined);
-    if (hit) return db.selectFrom("tickets").selectAll().where("id", "=", hit.ticket_id).executeTakeFirst();
-  }
-  if (!senderId) return undefined;
-  const candidates = [
-    ...recipients.filter((r) => !r.signed && r.ticketNumber !== null).map((r) => r.ticketNumber!),
-    ...[...(parsed.subject ?? "").matchAll(/\[#(\d{1,12})\]/g)].map((m) => Number(m[1])),
-  ];
-  for (const n of candidates) {
-    const t = await byNumber(n);
-    if (t && (await isParticipant(deps, t, senderId))) return t;
-  }
-  return undefined;
-}
-
-async function isParticipant(deps: InboundDeps, t: TicketRow, userId: string): Promise<boolean> {
-  if (t.requester_id === userId || t.assignee_id === userId || t.collaborator_ids.includes(userId)) return true;
-  const wrote = await deps.database.db
-    .selectFrom("messages")
-    .select("id")
-    .where("ticket_id", "=", t.id)
-    .where("author_id", "=", userId)
-    .executeTakeFirst();
-  return wrote !== undefined;
 }
 
 /** The group of the first recipient mailbox (support@ → Frontline, billing@ → Billing). */
@@ -253,18 +236,13 @@ async function mailboxFor(deps: InboundDeps, recipients: { local: string }[]): P
 }
 
 /** Attachments within the per-file limit; the rest are named in a note instead of failing the mail. */
-function toAttachments(parsed: ParsedMail) {
+function toAttachments(mail: InboundMail) {
   const files: { filename: string; content_type: string; content_base64: string }[] = [];
   const skipped: string[] = [];
-  for (const [i, a] of parsed.attachments.entries()) {
-    const filename = (a.filename || `attachment-${i + 1}`).slice(0, 200);
-    if (a.size > LIMITS.attachmentBytes || files.length >= MAX_ATTACHMENTS) skipped.push(filename);
+  for (const a of mail.attachments) {
+    if (a.size > LIMITS.attachmentBytes || files.length >= MAX_ATTACHMENTS) skipped.push(a.filename);
     else
-      files.push({
-        filename,
-        content_type: (a.contentType || "application/octet-stream").slice(0, 200),
-        content_base64: a.content.toString("base64"),
-      });
+      files.push({ filename: a.filename, content_type: a.contentType, content_base64: a.content.toString("base64") });
   }
   const note = skipped.length ? `\n\n[Attachments not kept (too large or too many): ${skipped.join(", ")}]` : "";
   return { files, note };
@@ -283,12 +261,7 @@ async function requestEscalation(
   const actor = await deps.auth.loadActor(customerId, "token");
   if (!actor) return;
   try {
-    await engine.create(
-      actor,
-      ticketId,
-      { reason: escalationReason(text), text: text.slice(0, REQUEST_TEXT_MAX) },
-      now,
-    );
+    await engine.create(actor, ticketId, { reason: escalationReason(text), text: clip(text, REQUEST_TEXT_MAX) }, now);
   } catch (err) {
     // One open request per ticket: a second "eskalasi" while one is open is just a message.
     log.info({ err, ticketId }, "escalation request by mail not created");

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { Logger } from "pino";
 import { MailRefused } from "./inbound.ts";
+import type { SmtpSession } from "./sender-auth.ts";
 
 /** Inbound mail over this size is refused with 552 (also announced in EHLO as SIZE). */
 export const MAX_MAIL_BYTES = 10 * 1024 * 1024;
@@ -22,7 +23,7 @@ export interface SmtpListenerOptions {
   log: Logger;
   checkRecipient(address: string): Promise<RecipientVerdict>;
   /** Processes an accepted mail; returns the text of the 250 reply. Throw MailRefused to refuse it. */
-  deliver(raw: Buffer, envelope: { mailFrom: string | null; rcptTo: string[] }): Promise<string>;
+  deliver(raw: Buffer, envelope: SmtpSession & { rcptTo: string[] }): Promise<string>;
 }
 
 const smtpError = (responseCode: number, message: string) => Object.assign(new Error(message), { responseCode });
@@ -75,7 +76,13 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
           return callback(smtpError(552, `5.3.4 Message exceeds the ${maxBytes} byte limit`));
         const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
         opts
-          .deliver(Buffer.concat(chunks), { mailFrom, rcptTo: session.envelope.rcptTo.map((r) => r.address) })
+          .deliver(Buffer.concat(chunks), {
+            mailFrom,
+            rcptTo: session.envelope.rcptTo.map((r) => r.address),
+            // For SPF: who connected and the name it gave.
+            clientIp: session.remoteAddress,
+            helo: session.hostNameAppearsAs,
+          })
           .then((message) => callback(null, message))
           .catch((err) => {
             if (err instanceof MailRefused) return callback(smtpError(err.responseCode, err.message));
