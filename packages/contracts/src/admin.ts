@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GROUP_KINDS, PRESENCES, ROLES } from "@eskala/core";
-import { Email, Id, Instant, LIMITS } from "./common.ts";
+import { Email, Id, Instant, LIMITS, nonEmptyPatch } from "./common.ts";
 import { Language } from "./tickets.ts";
 
 const Name = z.string().trim().min(1).max(LIMITS.name);
@@ -90,7 +90,9 @@ export const CreateTierBody = z.strictObject({
   name: Name,
   description: z.string().max(500).default(""),
 });
-export const UpdateTierBody = z.strictObject({ name: Name.optional(), description: z.string().max(500).optional() });
+export const UpdateTierBody = nonEmptyPatch(
+  z.strictObject({ name: Name.optional(), description: z.string().max(500).optional() }),
+);
 
 export const Group = z
   .object({
@@ -112,34 +114,48 @@ export const CreateGroupBody = z.strictObject({
   supervisor_ids: z.array(Id).max(20).default([]),
   email_address: z.string().max(120).nullable().optional(),
 });
-export const UpdateGroupBody = z.strictObject({
-  name: Name.optional(),
-  tier: z.number().int().min(0).max(20).nullable().optional(),
-  is_default: z.boolean().optional(),
-  supervisor_ids: z.array(Id).max(20).optional(),
-  email_address: z.string().max(120).nullable().optional(),
-});
+export const UpdateGroupBody = nonEmptyPatch(
+  z.strictObject({
+    name: Name.optional(),
+    tier: z.number().int().min(0).max(20).nullable().optional(),
+    is_default: z.boolean().optional(),
+    supervisor_ids: z.array(Id).max(20).optional(),
+    email_address: z.string().max(120).nullable().optional(),
+  }),
+);
 
 export const Organization = z
   .object({ id: Id, name: z.string(), segment: z.string().nullable(), domain: z.string().nullable(), shared_tickets: z.boolean() })
   .meta({ id: "Organization" });
-export const CreateOrganizationBody = z.strictObject({
+const organizationFields = {
   name: Name,
-  segment: z.string().trim().min(1).max(40).nullable().default(null),
-  domain: z.string().trim().max(200).nullable().default(null),
-  shared_tickets: z.boolean().default(false).describe("Members may see the organization's tickets."),
+  segment: z.string().trim().min(1).max(40).nullable(),
+  domain: z.string().trim().max(200).nullable(),
+  shared_tickets: z.boolean().describe("Members may see the organization's tickets."),
+};
+export const CreateOrganizationBody = z.strictObject({
+  ...organizationFields,
+  segment: organizationFields.segment.default(null),
+  domain: organizationFields.domain.default(null),
+  shared_tickets: organizationFields.shared_tickets.default(false),
 });
-export const UpdateOrganizationBody = CreateOrganizationBody.partial().strict();
+/** Only the fields sent change: zod applies defaults inside optional fields, so the patch has none. */
+export const UpdateOrganizationBody = nonEmptyPatch(z.strictObject(organizationFields).partial());
 
 export const Category = z
   .object({ id: Id, name: z.string(), skill: z.string().nullable(), skill_level: z.number().int() })
   .meta({ id: "Category" });
-export const CreateCategoryBody = z.strictObject({
+const categoryFields = {
   name: Name,
-  skill: z.string().trim().min(1).max(60).nullable().default(null).describe("The skill an agent needs for this category."),
-  skill_level: z.number().int().min(1).max(5).default(1),
+  skill: z.string().trim().min(1).max(60).nullable().describe("The skill an agent needs for this category."),
+  skill_level: z.number().int().min(1).max(5),
+};
+export const CreateCategoryBody = z.strictObject({
+  ...categoryFields,
+  skill: categoryFields.skill.default(null),
+  skill_level: categoryFields.skill_level.default(1),
 });
-export const UpdateCategoryBody = CreateCategoryBody.partial().strict();
+export const UpdateCategoryBody = nonEmptyPatch(z.strictObject(categoryFields).partial());
 
 export const ApiToken = z
   .object({ id: Id, name: z.string(), user_id: Id, created_at: Instant, last_used_at: Instant.nullable() })

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, Instant, LIMITS, PageQuery } from "./common.ts";
+import { Id, Instant, Int32, LIMITS, PageQuery } from "./common.ts";
 import { Language } from "./tickets.ts";
 
 /** Schemas of the channels part: knowledge base, satisfaction surveys, engineering links, mail templates. */
@@ -33,7 +33,7 @@ export const UpdateKbArticleBody = z
     tags: z.array(Tag).max(LIMITS.tags).optional(),
     language: Language.optional(),
     status: KbArticleStatus.optional(),
-    expected_version: z.number().int().min(0).optional(),
+    expected_version: Int32.min(0).optional(),
   })
   .refine((b) => Object.keys(b).some((k) => k !== "expected_version"), { message: "nothing to update" });
 export type UpdateKbArticleBody = z.infer<typeof UpdateKbArticleBody>;

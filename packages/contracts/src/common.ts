@@ -2,7 +2,17 @@ import { z } from "zod";
 
 /** Shared building blocks of the API's schemas. */
 export const Id = z.uuid();
-export const Instant = z.iso.datetime({ offset: true });
+/** The instants the API takes and gives: ISO 8601 with an offset, in the years 1970-9999 the database and calendars hold. */
+export const Instant = z.iso.datetime({ offset: true }).refine((s) => {
+  const ms = Date.parse(s);
+  return ms >= 0 && ms < Date.UTC(10_000, 0, 1);
+}, "must be between 1970 and 9999");
+/** Integers stored in PostgreSQL `integer` columns: bounded so no value overflows them. */
+export const Int32 = z.int32();
+/** A change must change something: an empty object is a 422, not a no-op write. */
+export function nonEmptyPatch<T extends z.ZodObject>(schema: T): T {
+  return schema.refine((v) => Object.keys(v).length > 0, "Send at least one field to change");
+}
 export const Email = z.email().max(254);
 
 /** Names and short texts: documented limits, enforced at the edge. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ESCALATION_REASONS, CUSTOMER_REQUEST_REASONS } from "@eskala/core/escalation";
-import { Id, Instant, LIMITS } from "./common.ts";
+import { Id, Instant, Int32, LIMITS, nonEmptyPatch } from "./common.ts";
 import { TicketSummary } from "./tickets.ts";
 
 export const EscalationReason = z.enum(ESCALATION_REASONS);
@@ -61,12 +61,12 @@ export const EscalationRequest = z
 export const RuleBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   enabled: z.boolean().optional(),
-  position: z.number().int().min(0).optional(),
+  position: Int32.min(0).optional(),
   event: z.string().max(60),
   conditions: z.record(z.string(), z.unknown()).optional(),
   actions: z.array(z.record(z.string(), z.unknown())).max(20),
 });
-export const RulePatch = RuleBody.partial().strict();
+export const RulePatch = nonEmptyPatch(RuleBody.partial());
 export const EscalationRule = z
   .object({
     id: Id,

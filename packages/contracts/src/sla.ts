@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PRIORITIES, CHANNELS } from "@eskala/core";
-import { Id, Instant, LIMITS } from "./common.ts";
+import { Id, Instant, LIMITS, nonEmptyPatch } from "./common.ts";
 
 /**
  * Business calendars, SLA policies, the SLA preview and the SLA block of a ticket (PRODUCT.md §4).
@@ -36,7 +36,9 @@ const CalendarInput = z
 
 export const CalendarBody = z.strictObject({ name: Name, definition: CalendarInput });
 export type CalendarBody = z.infer<typeof CalendarBody>;
-export const CalendarPatch = z.strictObject({ name: Name.optional(), definition: CalendarInput.optional() });
+export const CalendarPatch = nonEmptyPatch(
+  z.strictObject({ name: Name.optional(), definition: CalendarInput.optional() }),
+);
 export type CalendarPatch = z.infer<typeof CalendarPatch>;
 
 export const BusinessCalendar = z

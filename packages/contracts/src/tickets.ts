@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CHANNELS, PRIORITIES, RESOLUTION_CODES, TICKET_STATUSES, LANGUAGES } from "@eskala/core";
-import { Email, Id, Instant, LIMITS, PageQuery } from "./common.ts";
+import { Email, Id, Instant, Int32, LIMITS, PageQuery } from "./common.ts";
 
 export const TicketStatus = z.enum(TICKET_STATUSES);
 export const Priority = z.enum(PRIORITIES);
@@ -57,7 +57,7 @@ export const UpdateTicketBody = z
     tags: z.array(Tag).max(LIMITS.tags).optional(),
     resolution_code: ResolutionCode.optional().describe("Required when status becomes solved."),
     collaborator_ids: z.array(Id).max(20).optional(),
-    expected_version: z.number().int().min(0).optional().describe("Optimistic concurrency: 409 if the ticket changed."),
+    expected_version: Int32.min(0).optional().describe("Optimistic concurrency: 409 if the ticket changed."),
   })
   .refine((b) => Object.keys(b).some((k) => k !== "expected_version"), { message: "nothing to update" });
 export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>;

@@ -15,7 +15,8 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { LIMITS } from "@eskala/contracts";
-import { registerErrorHandler } from "./error-handler.ts";
+import { frameworkErrors, handleClientError, registerErrorHandler } from "./error-handler.ts";
+import { registerJsonBodyParser, registerTextGuard } from "./request-guards.ts";
 import { registerAuthHook } from "./auth.hook.ts";
 import { ticketRoutes } from "./ticket.routes.ts";
 import { adminRoutes } from "./admin.routes.ts";
@@ -24,7 +25,6 @@ import { magicLinkRoutes } from "./magic-link.routes.ts";
 import { opsRoutes } from "./ops.routes.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
 import type { Services } from "./context.ts";
-import { AppError } from "../lib/app-error.ts";
 
 const WEB_DIST = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
 
@@ -39,6 +39,9 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
         : crypto.randomUUID(),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors the router and Node's HTTP parser answer themselves are problem+json too.
+    frameworkErrors,
+    clientErrorHandler: handleClientError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -52,6 +55,7 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
     for (const m of [r.method].flat()) if (m !== "HEAD") apiRoutes.push(`${m} ${r.url.replace(/:(\w+)/g, "{$1}")}`);
   });
   registerErrorHandler(app);
+  registerJsonBodyParser(app);
   await app.register(cookie);
   await registerSecurityHeaders(app, { publicUrl: s.config.ESKALA_PUBLIC_URL });
   await app.register(rateLimit, { global: false, hook: "preHandler" });
@@ -88,14 +92,7 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   app.get("/api/v1/openapi.json", { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 
   registerAuthHook(app, s.auth, s.clock);
-  // PostgreSQL text cannot hold NUL; refuse it at the edge with the field's path instead of failing in the database.
-  app.addHook("preValidation", async (req) => {
-    const path = findNul(req.body, []);
-    if (path)
-      throw new AppError("validation_failed", "Text may not contain NUL characters", [
-        { path, message: "contains a NUL character" },
-      ]);
-  });
+  registerTextGuard(app);
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   opsRoutes(app, s, registry);
@@ -109,22 +106,6 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
 
   await serveWeb(app);
   return app;
-}
-
-function findNul(value: unknown, path: (string | number)[]): (string | number)[] | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const found = findNul(v, [...path, i]);
-      if (found) return found;
-    }
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      const found = findNul(v, [...path, k]);
-      if (found) return found;
-    }
-  }
-  return null;
 }
 
 /** The React app's production build, with the single-page fallback for its client-side routes. */

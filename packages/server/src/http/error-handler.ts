@@ -1,6 +1,9 @@
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, ERROR_STATUS, type ErrorCode, type FieldError } from "../lib/app-error.ts";
+import { appErrorFromDatabase } from "./database-errors.ts";
 
 const TITLES: Record<ErrorCode, string> = {
   malformed_request: "Malformed request",
@@ -13,9 +16,11 @@ const TITLES: Record<ErrorCode, string> = {
   version_conflict: "The resource changed meanwhile",
   gone: "Gone",
   payload_too_large: "Payload too large",
+  uri_too_long: "URI too long",
   unsupported_media_type: "Unsupported media type",
   validation_failed: "Validation failed",
   rate_limited: "Too many requests",
+  headers_too_large: "Request headers too large",
   internal: "Internal server error",
   unavailable: "Service unavailable",
 };
@@ -73,6 +78,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
         return sendProblem(reply, request, "unsupported_media_type", "Send application/json");
     }
     if (error.statusCode === 429) return sendProblem(reply, request, "rate_limited", error.message);
+    const fromDatabase = appErrorFromDatabase(error);
+    if (fromDatabase) {
+      request.log.warn({ err: error }, "request refused by a database constraint");
+      return sendProblem(reply, request, fromDatabase.code, fromDatabase.message, fromDatabase.errors);
+    }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, request, "malformed_request", error.message);
     }
@@ -83,4 +93,39 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, request, "not_found", `No route ${request.method} ${request.url.split("?")[0]}`),
   );
+}
+
+/** Errors the router answers before any route (a URL that does not decode, a parameter too long). */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH")
+    void sendProblem(reply, request, "uri_too_long", "A path segment of the URL is longer than the limit");
+  else if (error.code === "FST_ERR_BAD_URL")
+    void sendProblem(reply, request, "malformed_request", "The URL is not valid percent-encoding");
+  else void sendProblem(reply, request, "malformed_request", error.message);
+}
+
+/**
+ * Errors Node's HTTP parser meets before there is a request (headers or URL over the size limit,
+ * a malformed request line, a timeout): answered as problem+json on the socket, then closed.
+ */
+export function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, code, detail]: [number, string, string] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "headers_too_large", "The request line and headers are larger than the limit"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "request_timeout", "The request took too long to arrive"]
+        : [400, "malformed_request", "The request is not valid HTTP"];
+  const body = JSON.stringify({
+    type: `https://eskala.dev/problems/${code.replaceAll("_", "-")}`,
+    title: STATUS_CODES[status],
+    status,
+    code,
+    detail,
+  });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
 }

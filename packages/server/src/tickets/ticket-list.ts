@@ -2,35 +2,21 @@ import type { Kysely } from "kysely";
 import type { ListTicketsQuery } from "@eskala/contracts";
 import type { Actor } from "../auth/actor.ts";
 import type { DB } from "../db/schema.ts";
-import { AppError } from "../lib/app-error.ts";
+import { decodeCursor, encodeCursor, type CursorKind } from "../lib/cursor.ts";
 import { listTicketViews, type SortKey, type TicketFilter, type TicketView } from "./ticket.repo.ts";
 
-/** Keyset cursors: the last row's sort value and id, opaque to clients. */
-export function encodeCursor(sortValue: unknown, id: string): string {
-  const v = sortValue instanceof Date ? { d: sortValue.toISOString() } : { v: sortValue };
-  return Buffer.from(JSON.stringify([v, id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { value: unknown; id: string } {
-  try {
-    const [v, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [
-      { d?: string; v?: unknown },
-      string,
-    ];
-    if (typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error("id");
-    return { value: v.d !== undefined ? new Date(v.d) : v.v, id };
-  } catch {
-    throw new AppError("validation_failed", "cursor is not one this API gave out", [
-      { path: ["cursor"], message: "invalid cursor" },
-    ]);
-  }
-}
-
-const SORT_VALUE: Record<SortKey, (t: TicketView) => unknown> = {
+const SORT_VALUE: Record<SortKey, (t: TicketView) => Date | number> = {
   created_at: (t) => t.created_at,
   updated_at: (t) => t.updated_at,
   priority: (t) => t.priority_rank,
-  number: (t) => t.number,
+  number: (t) => Number(t.number),
+};
+/** The column type of each sort key, which a cursor's value must fit. */
+const SORT_KIND: Record<SortKey, CursorKind> = {
+  created_at: "instant",
+  updated_at: "instant",
+  priority: "smallint",
+  number: "bigint",
 };
 
 /** Lists tickets the actor may see, filtered, sorted and paged by keyset. */
@@ -53,7 +39,7 @@ export async function listTickets(db: Kysely<DB>, actor: Actor, query: ListTicke
         ? { requesterId: actor.userId, organizationId: actor.orgShared ? actor.organizationId : null }
         : undefined,
   };
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeCursor(query.cursor, SORT_KIND[key]) : null;
   const rows = await listTicketViews(db, filter, { key, desc }, query.limit + 1, after);
   const items = rows.slice(0, query.limit);
   const last = items[items.length - 1];

@@ -10,6 +10,7 @@ import {
 } from "@eskala/contracts";
 import { requireRole } from "../../auth/actor.ts";
 import type { Api, Services } from "../../http/context.ts";
+import { registerJsonBodyParser } from "../../http/request-guards.ts";
 import { AppError, notFound } from "../../lib/app-error.ts";
 import { errors, IdParams } from "../http-helpers.ts";
 import { applyIssueStatus, verifySignature, type SignatureCheck } from "./issue-status.ts";
@@ -68,11 +69,7 @@ export function integrationRoutes(links: LinksService, recordEvents: RecordTicke
 
     // The signed callback lives in its own plugin so only it keeps the raw JSON body.
     void api.register(async (child) => {
-      const parseJson = child.getDefaultJsonParser("error", "error");
-      child.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
-        rawBodies.set(req, body as string);
-        parseJson(req, body as string, done);
-      });
+      registerJsonBodyParser(child, (req, text) => rawBodies.set(req, text));
       child.post(
         "/api/v1/integrations/issue-status",
         {

@@ -4,6 +4,7 @@ import { isStaff, type Actor } from "../../auth/actor.ts";
 import type { DB } from "../../db/schema.ts";
 import type { KbArticlesTable } from "../../db/schema-channels.ts";
 import { AppError, forbidden, notFound } from "../../lib/app-error.ts";
+import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 import { assertStaff } from "../../tickets/ticket-access.ts";
 import { articleUrl, searchArticles, type KbLanguage } from "./kb-search.ts";
 import { markdownToText, renderMarkdown } from "./markdown.ts";
@@ -62,7 +63,7 @@ export function createKbService(deps: { db: Kysely<DB> }) {
     if (query.category) q = q.where(sql<boolean>`lower(a.category) = ${query.category.toLowerCase()}`);
     if (query.tag) q = q.where(sql<boolean>`a.tags @> array[${query.tag}]::text[]`);
     if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor);
+      const { value: at, id } = decodeCursor(query.cursor, "instant");
       q = q.where(sql<boolean>`(a.updated_at, a.id) < (${at}::timestamptz, ${id}::uuid)`);
     }
     const rows = (await q
@@ -203,23 +204,3 @@ function summaryFields(a: ArticleRow) {
 
 const excerpt = (text: string) => (text.length > 200 ? `${text.slice(0, 197).trimEnd()}…` : text);
 const dedupe = <T>(xs: T[]) => [...new Set(xs)];
-
-function encodeCursor(at: Date, id: string) {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown;
-    if (
-      Array.isArray(v) &&
-      v.length === 2 &&
-      !Number.isNaN(Date.parse(String(v[0]))) &&
-      /^[0-9a-f-]{36}$/.test(String(v[1]))
-    )
-      return [String(v[0]), String(v[1])];
-  } catch {
-    /* fall through */
-  }
-  throw AppError.field(["cursor"], "not a cursor from this list");
-}
