@@ -1,3 +1,5 @@
+import { STATUS_CODES } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./harness.ts";
 
@@ -232,5 +234,59 @@ describe("ten concurrent creations with one name: one 201 and nine 409 naming th
     const res = await Promise.all(Array.from({ length: 10 }, (_, i) => t.inject("POST", url, { body: body(i) })));
     expect(res.filter((r) => r.status === 201)).toHaveLength(1);
     for (const r of res.filter((x) => x.status !== 201)) expectProblem(r, 409, path);
+  });
+});
+
+describe("errors the HTTP layer answers itself are problem+json", () => {
+  it.each([
+    ["a URL that is not valid percent-encoding", "/api/v1/tickets/%E0%A4%A", 400],
+    ["a path parameter over the router's limit", `/api/v1/tickets/${"a".repeat(5000)}`, 414],
+    ["an unknown route", "/api/v1/nope", 404],
+  ])("%s", async (_name, url, status) => {
+    expectProblem(await t.inject("GET", url), status);
+    // Anonymous callers of an unknown API route learn only that they must sign in.
+    expectProblem(await t.inject("GET", url, { token: null }), status === 404 ? 401 : status);
+  });
+
+  it("on a real socket: headers over Node's limit get 431, a broken request line 400, both problem+json", async () => {
+    const address = await t.http.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = new URL(address);
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect({ port, host: "127.0.0.1" }, () => socket.write(request));
+        let data = "";
+        socket.on("data", (d) => (data += d.toString()));
+        socket.on("close", () => resolve(data));
+        socket.on("error", reject);
+      });
+    const huge = await raw(`GET /api/v1/kb/articles HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
+    const broken = await raw("NOT HTTP AT ALL\r\n\r\n");
+    for (const [res, status] of [
+      [huge, 431],
+      [broken, 400],
+    ] as const) {
+      expect(res.split("\r\n")[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
+      expect(res).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(res.slice(res.indexOf("\r\n\r\n") + 4))).toMatchObject({
+        status,
+        code: expect.any(String),
+        title: expect.any(String),
+      });
+    }
+  });
+});
+
+describe("a patch changes only the fields it names", () => {
+  it("renaming an organization or a category keeps its other settings", async () => {
+    const org = await t.inject("POST", "/api/v1/organizations", {
+      body: { name: "Keep Co", segment: "vip", domain: "keep.test", shared_tickets: true },
+    });
+    const renamed = await t.inject("PATCH", `/api/v1/organizations/${org.body.id}`, { body: { name: "Kept Co" } });
+    expect(renamed.body).toMatchObject({ name: "Kept Co", segment: "vip", domain: "keep.test", shared_tickets: true });
+    const cat = await t.inject("POST", "/api/v1/categories", {
+      body: { name: "Keep cat", skill: "billing", skill_level: 4 },
+    });
+    const recat = await t.inject("PATCH", `/api/v1/categories/${cat.body.id}`, { body: { name: "Kept cat" } });
+    expect(recat.body).toMatchObject({ name: "Kept cat", skill: "billing", skill_level: 4 });
   });
 });
