@@ -72,8 +72,8 @@ async function waitForReady(
   throw new Error(`eskala serve was not ready within ${timeoutMs} ms:\n${output()}`);
 }
 
-/** Starts the server (demo data, its own temp data dir and port) and the browser. */
-export async function startHarness(): Promise<Harness> {
+/** Starts the server (demo data, its own temp data dir and port) and the browser; `env` adds or overrides variables. */
+export async function startHarness(opts: { env?: Record<string, string> } = {}): Promise<Harness> {
   if (!existsSync(join(SERVER_ROOT, "packages/web/dist/index.html"))) {
     throw new Error("packages/web/dist is missing: run `npm run build:web` (npm run test:e2e does it).");
   }
@@ -92,6 +92,7 @@ export async function startHarness(): Promise<Harness> {
       ESKALA_SMTP_PORT: "0",
       ESKALA_DEMO: "true",
       LOG_LEVEL: "warn",
+      ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

@@ -18,6 +18,7 @@ import { composeNotify } from "./notify/compose-notify.ts";
 import { createTicketEventService, type TicketEventService } from "./tickets/ticket-event.service.ts";
 import { createTimerWorker, type TicketLocker, type TimerHandler } from "./engine/timers.ts";
 import { composeEngine } from "./engine/compose-engine.ts";
+import type { RequestResponseDue } from "./engine/escalation.service.ts";
 import { entryGroup } from "./engine/org-cache.ts";
 import type { DB, NewTicket, TicketRow } from "./db/schema.ts";
 import type { Transaction } from "kysely";
@@ -33,8 +34,14 @@ export interface Composition extends Services {
   timerLocker?: TicketLocker;
   /** Scores customer messages (negative = unhappy); set by the engine. */
   scoreSentiment?: (text: string) => number | null;
-  /** Business minutes a customer escalation request may wait for an answer, from the ticket's SLA policy. */
-  slaRequestMinutes?: (ticket: TicketRow) => Promise<number | null>;
+  /** When a customer escalation request made now must be answered: the ticket's SLA policy target, in business time. */
+  slaRequestDue?: RequestResponseDue;
+  /** The next update the customer was promised (SLA clocks) and the zone to write it in; null: none. */
+  slaNextUpdate?: (
+    trx: Transaction<DB>,
+    ticket: TicketRow,
+    now: Date,
+  ) => Promise<{ at: Date; timeZone: string } | null>;
   /** The SLA policy a new ticket gets, when it can be told before the insert (undefined: the hook decides). */
   slaPolicyAtCreation?: (trx: Transaction<DB>, draft: NewTicket) => Promise<string | null | undefined>;
   engine?: ReturnType<typeof composeEngine>;

@@ -11,7 +11,7 @@ import { seedChannelsDemo } from "./kb/kb-demo.ts";
 import { kbRoutes } from "./kb/kb.routes.ts";
 import { createKbService } from "./kb/kb.service.ts";
 import type { EscalationRequestsApi, InboundDeps } from "./mail/inbound.ts";
-import { engineCustomerEmail } from "./mail/engine-mail.ts";
+import { engineCustomerEmail, type NextUpdate } from "./mail/engine-mail.ts";
 import { mailIntakeWorker } from "./mail/mail-intake.ts";
 import { mailTemplateRoutes } from "./mail/mail-templates.routes.ts";
 import { ensureSecret } from "./settings.ts";
@@ -33,9 +33,11 @@ export async function composeChannels(app: Composition, wiring: ChannelWiring): 
   app.extraRoutes ??= [];
   app.extraRoutes.push(kbRoutes(kb), csatRoutes(csat), integrationRoutes(links, recordEvents), mailTemplateRoutes);
 
+  // The next update the SLA clocks promise, for the mails that tell the customer (escalated, periodic update).
+  const nextUpdate: NextUpdate = async (trx, t, now) => (app.slaNextUpdate ? app.slaNextUpdate(trx, t, now) : null);
   wiring.addHook(channelsHook(app.config));
   // The engine's customer mails (escalated, periodic update, request acknowledged) go out through the templates here.
-  if (app.engine) app.engine.effects.customerEmail = engineCustomerEmail(app.config, log);
+  if (app.engine) app.engine.effects.customerEmail = engineCustomerEmail(app.config, log, nextUpdate);
 
   const inboundDeps: InboundDeps = {
     tickets: app.tickets,
@@ -65,7 +67,13 @@ function escalationRequests(app: Composition): EscalationRequestsApi | undefined
   if (!engine) return undefined;
   return {
     create: (actor, ticketId, body, now) =>
-      engine.escalations.request(actor, ticketId, body, now, async (t) => (await app.slaRequestMinutes?.(t)) ?? null),
+      engine.escalations.request(
+        actor,
+        ticketId,
+        body,
+        now,
+        async (trx, t, at) => (await app.slaRequestDue?.(trx, t, at)) ?? null,
+      ),
   };
 }
 

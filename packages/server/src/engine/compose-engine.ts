@@ -69,12 +69,11 @@ export function composeEngine(app: Composition, wiring: ChannelWiring) {
     );
   });
 
-  const requestResponseMinutes = async () => null as number | null;
   app.extraRoutes!.push(
     engineRoutes({
       escalations,
       rules,
-      requestResponseMinutes: (t) => (app.slaRequestMinutes ?? requestResponseMinutes)(t),
+      requestResponseDue: async (trx, t, now) => (app.slaRequestDue ? app.slaRequestDue(trx, t, now) : null),
     }),
   );
   return { org, escalations, rules, effects, fillAgent: fillAgentNow };

@@ -14,10 +14,9 @@ import {
 } from "@eskala/contracts";
 import { requireActor } from "../auth/actor.ts";
 import type { Api, Services } from "../http/context.ts";
-import type { EscalationService } from "./escalation.service.ts";
+import type { EscalationService, RequestResponseDue } from "./escalation.service.ts";
 import type { RulesService } from "./rules.service.ts";
 import { board, queue } from "./queues.ts";
-import type { TicketRow } from "../db/schema.ts";
 
 const IdParams = z.object({ id: Id });
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem };
@@ -26,7 +25,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export function engineRoutes(deps: {
   escalations: EscalationService;
   rules: RulesService;
-  requestResponseMinutes: (t: TicketRow) => Promise<number | null>;
+  requestResponseDue: RequestResponseDue;
 }) {
   const { escalations, rules } = deps;
   return (api: Api, s: Services) => {
@@ -80,7 +79,7 @@ export function engineRoutes(deps: {
           req.params.id,
           req.body,
           s.clock.now(),
-          deps.requestResponseMinutes,
+          deps.requestResponseDue,
         );
         return reply.code(201).send(presentRequest(r));
       },

@@ -85,6 +85,9 @@ export interface EscalationCause {
 
 export type EscalationService = ReturnType<typeof createEscalationService>;
 
+/** When a customer's escalation request made at `now` must be answered (the SLA policy's target in business time); null: no target. */
+export type RequestResponseDue = (trx: Transaction<DB>, ticket: TicketRow, now: Date) => Promise<Date | null>;
+
 type EscalationRow = Insertable<DB["escalations"]> & { id: string };
 
 /** Writes a deferring transaction's escalation records (db/deferred.ts) in one statement. */
@@ -349,7 +352,7 @@ export function createEscalationService(deps: {
       ticketId: string,
       input: { reason: CustomerRequestReason; text?: string | undefined },
       now: Date,
-      responseMinutes: (ticket: TicketRow) => Promise<number | null>,
+      responseDue: RequestResponseDue,
     ) {
       return db.transaction().execute(async (trx) => {
         const current = assertVisible(actor, await findTicketForUpdate(trx, ticketId));
@@ -372,8 +375,8 @@ export function createEscalationService(deps: {
           org: snapshot.structure,
         });
         if (!planned.ok) throw planError(planned.code, planned.field);
-        const minutes = await responseMinutes(current);
-        const dueAt = new Date(now.getTime() + (minutes ?? 240) * 60_000);
+        // The policy's target in business time on its calendar; without one, 4 hours.
+        const dueAt = (await responseDue(trx, current, now)) ?? new Date(now.getTime() + 240 * 60_000);
         const { escalationId, ticket } =
           planned.decision.to.group_id === current.group_id && planned.decision.to.assignee_id === current.assignee_id
             ? { escalationId: null, ticket: current }

@@ -98,8 +98,8 @@ export async function composeSla(app: Composition, wiring: SlaWiring): Promise<S
     // Policies match on priority, category, segment, channel and group: the draft has all of them.
     return choosePolicy(config, draft as unknown as TicketRow, null)?.core.id ?? null;
   };
-  app.slaRequestMinutes = async (ticket: TicketRow, trx?: Transaction<DB>) =>
-    (await sla.customerRequestDue(trx ?? null, ticket, app.clock.now()))?.minutes ?? null;
+  app.slaRequestDue = async (trx, ticket, now) => (await sla.customerRequestDue(trx, ticket, now))?.dueAt ?? null;
+  app.slaNextUpdate = (trx, ticket, now) => sla.engine.promisedUpdate(trx, ticket, now);
   modules.set(app, sla);
   if (app.config.ESKALA_DEMO && (await seedSlaDemo(app))) await recomputeOpenTickets(app, { kind: "all" });
   await sla.cache.get(app.database.db);

@@ -12,7 +12,7 @@ import { sameInstant } from "../lib/clock.ts";
 import type { TimerRow } from "../engine/timers.ts";
 import type { TicketEventService } from "../tickets/ticket-event.service.ts";
 import type { TicketChange } from "../tickets/ticket-hooks.ts";
-import { applyEvent, ledgerFromTimeline, newLedger, recordKey, reconcile, type Ledger } from "./ledger.ts";
+import { applyEvent, cloneLedger, ledgerFromTimeline, newLedger, recordKey, reconcile, type Ledger } from "./ledger.ts";
 import { planSla, type SlaPlan, type SlaTimerData } from "./plan.ts";
 import type { LoadedPolicy, SlaConfig, SlaConfigCache } from "./sla-config.ts";
 import {
@@ -310,7 +310,38 @@ export function createSlaEngine(deps: {
     return planSla(ticketId, row.ledger, policy, now);
   }
 
-  return { onChange, fire: Object.assign(fire, { prepare }), lockForBatch, replan, currentPlan };
+  /**
+   * The next time the customer was promised word from us, for the mail that tells them: the
+   * running periodic-update clock's due instant (while escalated), else the next or first response
+   * one; null when no running clock promises anything ahead of `now`. Planned from the ledger in
+   * step with `ticket` as it is now (a change whose hook has not run yet included), in the
+   * transaction of the change; the zone is the policy calendar's (Jakarta without one).
+   */
+  async function promisedUpdate(
+    trx: Transaction<DB>,
+    ticket: TicketRow,
+    now: Date,
+  ): Promise<{ at: Date; timeZone: string } | null> {
+    const config = await cache.get(trx);
+    if (config.policies.length === 0) return null;
+    const held = pending.get(ticket.id);
+    const orgId = config.usesSegments ? ticket.organization_id : null;
+    const state = held ?? (await readState(trx, ticket.id, orgId));
+    const ledger = state.ledger
+      ? cloneLedger(state.ledger)
+      : ledgerFromTimeline(ticket, await readTimeline(trx, ticket.id), now);
+    reconcile(ledger, ticket, now);
+    const policy = choosePolicy(config, ticket, state.segment);
+    if (!policy) return null;
+    const { clocks } = planSla(ticket.id, ledger, policy, now);
+    for (const target of ["periodic_update", "next_response", "first_response"] as const) {
+      const clock = clocks.find((c) => c.target === target && !c.stoppedAt && c.dueAt > now);
+      if (clock) return { at: clock.dueAt, timeZone: policy.core.calendar?.timezone ?? "Asia/Jakarta" };
+    }
+    return null;
+  }
+
+  return { onChange, fire: Object.assign(fire, { prepare }), lockForBatch, replan, currentPlan, promisedUpdate };
 }
 
 export type SlaEngine = ReturnType<typeof createSlaEngine>;

@@ -1,5 +1,7 @@
 import { MAIL_TEMPLATE_KEYS } from "@eskala/contracts";
+import type { Transaction } from "kysely";
 import type { Logger } from "pino";
+import type { DB, TicketRow } from "../../db/schema.ts";
 import type { EngineEffects } from "../../engine/effects.ts";
 import {
   enqueueCustomerEmail,
@@ -12,11 +14,37 @@ import {
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const isTemplateKey = (k: string): k is TemplateKey => (MAIL_TEMPLATE_KEYS as readonly string[]).includes(k);
 
+/** The next update the SLA clocks promise the customer, and the zone to write it in (null: no promise). */
+export type NextUpdate = (
+  trx: Transaction<DB>,
+  ticket: TicketRow,
+  now: Date,
+) => Promise<{ at: Date; timeZone: string } | null>;
+
+/** Templates that tell the customer when they will hear from us next. */
+const PROMISING = new Set<TemplateKey>(["ticket.escalated", "ticket.periodic_update"]);
+
+/** `{{next_update_at}}` in the customer's language and the policy's zone; empty (the line is left out) without a promise. */
+export async function nextUpdateText(
+  nextUpdate: NextUpdate,
+  trx: Transaction<DB>,
+  ticket: TicketRow,
+  now: Date,
+): Promise<string> {
+  const promise = await nextUpdate(trx, ticket, now);
+  return promise ? formatInstant(promise.at, ticket.language === "en" ? "en" : "id", promise.timeZone) : "";
+}
+
 /**
  * The engine's `customerEmail` effect (escalated, periodic update, request acknowledged): instants
- * are written in the customer's language and `due_at` fills `{{response_due_at}}`.
+ * are written in the customer's language, `due_at` fills `{{response_due_at}}`, and the next
+ * update promised by the SLA clocks fills `{{next_update_at}}`.
  */
-export function engineCustomerEmail(config: MailConfig, log: Logger): NonNullable<EngineEffects["customerEmail"]> {
+export function engineCustomerEmail(
+  config: MailConfig,
+  log: Logger,
+  nextUpdate?: NextUpdate,
+): NonNullable<EngineEffects["customerEmail"]> {
   return async (trx, ticket, template, vars, occurrenceKey, now) => {
     if (!isTemplateKey(template)) {
       log.warn({ template }, "no such customer email template; nothing sent");
@@ -27,6 +55,8 @@ export function engineCustomerEmail(config: MailConfig, log: Logger): NonNullabl
     for (const [key, value] of Object.entries(vars))
       filled[key] = ISO_INSTANT.test(value) ? formatInstant(new Date(value), lang) : value;
     if (filled.due_at && !filled.response_due_at) filled.response_due_at = filled.due_at;
+    if (PROMISING.has(template) && !filled.next_update_at && nextUpdate)
+      filled.next_update_at = await nextUpdateText(nextUpdate, trx, ticket, now);
     await enqueueCustomerEmail(trx, ticket, template, filled, now, { occurrence: occurrenceKey, config });
   };
 }

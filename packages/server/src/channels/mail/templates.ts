@@ -120,9 +120,25 @@ export function validateTemplate(key: TemplateKey, text: TemplateText): void {
   }
 }
 
-/** Fills placeholders; missing values become empty and the blank lines they leave collapse. */
+/** Placeholders that promise a time: a line holding one with no value is left out, not sent half-empty. */
+const PROMISES = [
+  ["next_update_at", /\{\{\s*next_update_at\s*\}\}/],
+  ["response_due_at", /\{\{\s*response_due_at\s*\}\}/],
+] as const;
+
+/**
+ * Fills placeholders; missing values become empty and the blank lines they leave collapse. A line
+ * promising a time ("Next update by: {{next_update_at}}") is left out when there is no such time.
+ */
 export function fillTemplate(text: string, vars: Record<string, string | undefined>, oneLine = false): string {
-  const filled = text.replace(PLACEHOLDER, (_, name: string) => {
+  const unkept = PROMISES.filter(([name]) => !vars[name]?.trim());
+  const kept = unkept.length
+    ? text
+        .split("\n")
+        .filter((line) => !unkept.some(([, pattern]) => pattern.test(line)))
+        .join("\n")
+    : text;
+  const filled = kept.replace(PLACEHOLDER, (_, name: string) => {
     const v = vars[name] ?? "";
     return oneLine ? v.replace(/[\r\n]+/g, " ") : v;
   });
