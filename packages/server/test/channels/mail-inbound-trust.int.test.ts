@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
 import type { TestApp } from "../harness.ts";
@@ -252,6 +253,40 @@ describe("inbound email: loops and unstorable characters", () => {
     expect(await messagesOf(ticket.id)).toEqual([
       { body: "Nomor resi JNE123", kind: "reply", author_id: ticket.requester_id },
     ]);
+  });
+});
+
+describe("inbound email: odd senders", () => {
+  it("refuses a From address longer than SMTP allows with 550, and a long name is cut, on a reply too", async () => {
+    const ticket = await customerTicket("odd");
+    const [ack] = await outboxEmails(t, ticket.id);
+    const replyTo = ack!.payload.headers!["Reply-To"]!;
+    const before = await counts(t, ["tickets", "messages", "users"]);
+    const long = await smtpTalk(port, [
+      "EHLO mx.pelanggan.test",
+      "MAIL FROM:<x@pelanggan.test>",
+      `RCPT TO:<${replyTo}>`,
+      // Random, so it does not compress: too long for the email index too.
+      {
+        data: `From: ${randomBytes(1500).toString("hex")}@pelanggan.test\nSubject: x\nMessage-ID: <odd-1@pelanggan.test>\n\nhalo\n`,
+      },
+    ]);
+    expect(long.at(-1)).toMatch(/^550 5\.1\.7/);
+    expect(await counts(t, ["tickets", "messages", "users"])).toEqual(before);
+    const named = await sendMail(port, {
+      from: { name: "N".repeat(500), address: "kolega@pelanggan.test" },
+      to: replyTo,
+      subject: "Re: x",
+      text: "Saya rekan kerjanya.",
+      messageId: "<odd-2@pelanggan.test>",
+    });
+    expect(named.response).toMatch(/added to the ticket/);
+    const kolega = await t.db
+      .selectFrom("users")
+      .select("name")
+      .where("email", "=", "kolega@pelanggan.test")
+      .executeTakeFirstOrThrow();
+    expect(kolega.name).toBe("N".repeat(120));
   });
 });
 

@@ -41,7 +41,8 @@ export interface InboundMail {
 export function readMail(parsed: ParsedMail, raw: Buffer, domain: string): InboundMail {
   const sender = parsed.from?.value
     .map((a) => ({ address: storableText(a.address ?? "").trim(), name: storableText(a.name ?? "").trim() }))
-    .find((a) => EMAIL.test(a.address));
+    // 254: the longest address SMTP allows (RFC 5321), and one the email index can hold.
+    .find((a) => a.address.length <= 254 && EMAIL.test(a.address));
   const inReplyTo = parsed.inReplyTo ? storableText(parsed.inReplyTo) : undefined;
   const references = Array.isArray(parsed.references)
     ? parsed.references.map(storableText)

@@ -132,7 +132,12 @@ export async function processInboundMail(
     if (thread.kind === "proven" && thread.ticket.status !== "closed") {
       const ticket = thread.ticket;
       const author =
-        sender ?? (await findOrCreateCustomer(db, { email: fromAddress, name: mail.fromName ?? undefined }, now));
+        sender ??
+        (await findOrCreateCustomer(
+          db,
+          { email: fromAddress, ...(mail.fromName ? { name: clip(mail.fromName, LIMITS.name) } : {}) },
+          now,
+        ));
       const isCustomer = author.role === "customer";
       const body = stripQuotedReply(text) || mail.subject?.trim() || "(email without text)";
       const escalate = isCustomer && wantsEscalation(body);
