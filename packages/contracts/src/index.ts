@@ -5,3 +5,4 @@ export * from "./channels.ts";
 export * from "./engine.ts";
 export * from "./notify.ts";
 export * from "./sla.ts";
+export * from "./audit.ts";

@@ -15,6 +15,7 @@ import { composeChannels } from "./channels/compose-channels.ts";
 import type { DnsResolver } from "./channels/mail/sender-auth.ts";
 import { composeSla } from "./sla/compose-sla.ts";
 import { composeNotify } from "./notify/compose-notify.ts";
+import { auditRoutes } from "./audit/audit.routes.ts";
 import { createTicketEventService, type TicketEventService } from "./tickets/ticket-event.service.ts";
 import { createTimerWorker, type TicketLocker, type TimerHandler } from "./engine/timers.ts";
 import { composeEngine } from "./engine/compose-engine.ts";
@@ -139,5 +140,6 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   await composeNotify(services, wiring);
   await composeSla(services, wiring);
   await composeChannels(services, wiring);
+  services.extraRoutes!.push(auditRoutes);
   return services;
 }

@@ -11,6 +11,7 @@ import type {
   UpdateTierBody,
 } from "@eskala/contracts";
 import { atLeast, type Actor } from "../auth/actor.ts";
+import { audited, setAuditActor } from "../audit/audit.repo.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError, forbidden, notFound } from "../lib/app-error.ts";
 import type { Executor } from "../tickets/ticket-events.ts";
@@ -107,11 +108,17 @@ export function createOrgService(deps: { db: Kysely<DB>; onChange?: () => void }
       if (await db.selectFrom("tiers").select("level").where("level", "=", body.level).executeTakeFirst()) {
         throw new AppError("conflict", `Tier ${body.level} exists`, [{ path: ["level"], message: "already used" }]);
       }
-      return changed(await db.insertInto("tiers").values(body).returningAll().executeTakeFirstOrThrow());
+      return changed(
+        await audited(db, actor, null, (trx) =>
+          trx.insertInto("tiers").values(body).returningAll().executeTakeFirstOrThrow(),
+        ),
+      );
     },
     async updateTier(actor: Actor, level: number, body: In<typeof UpdateTierBody>) {
       requireAdmin(actor);
-      const row = await db.updateTable("tiers").set(body).where("level", "=", level).returningAll().executeTakeFirst();
+      const row = await audited(db, actor, null, (trx) =>
+        trx.updateTable("tiers").set(body).where("level", "=", level).returningAll().executeTakeFirst(),
+      );
       if (!row) throw notFound("tier");
       return changed(row);
     },
@@ -124,6 +131,7 @@ export function createOrgService(deps: { db: Kysely<DB>; onChange?: () => void }
     async createGroup(actor: Actor, body: In<typeof CreateGroupBody>) {
       requireAdmin(actor);
       const id = await db.transaction().execute(async (trx) => {
+        await setAuditActor(trx, actor, null);
         await uniqueName(trx, "groups", body.name);
         await checkGroupRefs(trx, body);
         if (body.kind === "department" && body.is_default)
@@ -159,6 +167,7 @@ export function createOrgService(deps: { db: Kysely<DB>; onChange?: () => void }
         throw forbidden("Admins configure groups; supervisors may rename theirs and set their supervisors");
       }
       await db.transaction().execute(async (trx) => {
+        await setAuditActor(trx, actor, null);
         if (body.name) await uniqueName(trx, "groups", body.name, id);
         await checkGroupRefs(trx, {
           ...body,
@@ -231,11 +240,13 @@ export function createOrgService(deps: { db: Kysely<DB>; onChange?: () => void }
     async createCategory(actor: Actor, body: In<typeof CreateCategoryBody>) {
       requireAdmin(actor);
       await uniqueName(db, "categories", body.name);
-      const created = await db
-        .insertInto("categories")
-        .values({ ...body, skill: body.skill?.toLowerCase() ?? null })
-        .returning(["id", "name", "skill", "skill_level"])
-        .executeTakeFirstOrThrow();
+      const created = await audited(db, actor, null, (trx) =>
+        trx
+          .insertInto("categories")
+          .values({ ...body, skill: body.skill?.toLowerCase() ?? null })
+          .returning(["id", "name", "skill", "skill_level"])
+          .executeTakeFirstOrThrow(),
+      );
       return changed(created);
     },
     async updateCategory(actor: Actor, id: string, body: In<typeof UpdateCategoryBody>) {
@@ -243,12 +254,14 @@ export function createOrgService(deps: { db: Kysely<DB>; onChange?: () => void }
       if (body.name) await uniqueName(db, "categories", body.name, id);
       const set = { ...body, ...(body.skill !== undefined ? { skill: body.skill?.toLowerCase() ?? null } : {}) };
       const row = Object.keys(set).length
-        ? await db
-            .updateTable("categories")
-            .set(set)
-            .where("id", "=", id)
-            .returning(["id", "name", "skill", "skill_level"])
-            .executeTakeFirst()
+        ? await audited(db, actor, null, (trx) =>
+            trx
+              .updateTable("categories")
+              .set(set)
+              .where("id", "=", id)
+              .returning(["id", "name", "skill", "skill_level"])
+              .executeTakeFirst(),
+          )
         : await db
             .selectFrom("categories")
             .select(["id", "name", "skill", "skill_level"])

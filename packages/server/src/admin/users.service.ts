@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { AgentProfile, AgentProfilePatch, CreateUserBody, UpdateMeBody, UpdateUserBody } from "@eskala/contracts";
 import { atLeast, type Actor } from "../auth/actor.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
+import { setAuditActor } from "../audit/audit.repo.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError, forbidden, notFound } from "../lib/app-error.ts";
 
@@ -158,6 +159,7 @@ export function createUserService(deps: {
         throw AppError.field(["agent"], "required for agents and supervisors");
       if (!staff && body.agent) throw AppError.field(["agent"], "customers have no agent profile");
       const id = await db.transaction().execute(async (trx) => {
+        await setAuditActor(trx, actor, now);
         const clash = await trx
           .selectFrom("users")
           .select("id")
@@ -208,6 +210,7 @@ export function createUserService(deps: {
         if (!theirs) throw forbidden("Admins manage users; supervisors tune their own agents' profiles");
       }
       await db.transaction().execute(async (trx) => {
+        await setAuditActor(trx, actor, null);
         const set = {
           ...(body.name ? { name: body.name } : {}),
           ...(body.role ? { role: body.role } : {}),
@@ -246,6 +249,7 @@ export function createUserService(deps: {
       }
       if (body.presence && actor.role === "customer") throw AppError.field(["presence"], "only agents have a presence");
       await db.transaction().execute(async (trx) => {
+        await setAuditActor(trx, actor, null);
         const set = {
           ...(body.name ? { name: body.name } : {}),
           ...(body.language ? { language: body.language } : {}),

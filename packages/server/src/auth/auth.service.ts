@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
+import { audited, type AuditActor } from "../audit/audit.repo.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../lib/app-error.ts";
 import type { Actor } from "./actor.ts";
@@ -124,23 +125,28 @@ export function createAuthService(deps: { db: Kysely<DB> }) {
       await db.deleteFrom("sessions").where("id", "=", hashToken(sessionToken)).execute();
     },
 
-    async createToken(userId: string, name: string) {
+    /** `by`: the person creating it, for the audit log. */
+    async createToken(userId: string, name: string, by?: { actor: AuditActor; now: Date }) {
       const token = newToken("esk");
-      const row = await db
-        .insertInto("api_tokens")
-        .values({ user_id: userId, name, token_hash: hashToken(token) })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await audited(db, by?.actor ?? null, by?.now ?? null, (trx) =>
+        trx
+          .insertInto("api_tokens")
+          .values({ user_id: userId, name, token_hash: hashToken(token) })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
       return { token, row };
     },
 
-    async revokeToken(id: string, now: Date) {
-      const row = await db
-        .updateTable("api_tokens")
-        .set({ revoked_at: now })
-        .where("id", "=", id)
-        .returning("token_hash")
-        .executeTakeFirst();
+    async revokeToken(id: string, now: Date, actor: AuditActor | null = null) {
+      const row = await audited(db, actor, now, (trx) =>
+        trx
+          .updateTable("api_tokens")
+          .set({ revoked_at: now })
+          .where("id", "=", id)
+          .returning("token_hash")
+          .executeTakeFirst(),
+      );
       if (!row) throw new AppError("not_found", "token not found");
       tokenCache.delete(row.token_hash);
     },

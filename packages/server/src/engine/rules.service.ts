@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { detectRuleLoops, dryRun, validateRule, type Rule } from "@eskala/core/rules";
 import type { Actor } from "../auth/actor.ts";
+import { audited } from "../audit/audit.repo.ts";
 import type { DB } from "../db/schema.ts";
 import type { Clock } from "../lib/clock.ts";
 import { AppError, forbidden, notFound } from "../lib/app-error.ts";
@@ -110,17 +111,19 @@ export function createRulesService(deps: { db: Kysely<DB>; clock: Clock; org: Or
         .select((eb) => eb.fn.max("position").as("p"))
         .executeTakeFirst();
       const rule = await check({ position: (Number(max?.p ?? -1) || 0) + 1, enabled: true, conditions: {}, ...input });
-      const row = await db
-        .insertInto("escalation_rules")
-        .values({
-          name: rule.name,
-          position: rule.position,
-          enabled: rule.enabled,
-          event: rule.event,
-          definition: JSON.stringify({ conditions: rule.conditions, actions: rule.actions }),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await audited(db, actor, deps.clock.now(), (trx) =>
+        trx
+          .insertInto("escalation_rules")
+          .values({
+            name: rule.name,
+            position: rule.position,
+            enabled: rule.enabled,
+            event: rule.event,
+            definition: JSON.stringify({ conditions: rule.conditions, actions: rule.actions }),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
       cache = null;
       return present(row);
     },
@@ -131,26 +134,30 @@ export function createRulesService(deps: { db: Kysely<DB>; clock: Clock; org: Or
       if (!current) throw notFound("rule");
       const { id: _ignored, created_at: _c, updated_at: _u, ...base } = present(current);
       const rule = await check({ ...base, ...input }, id);
-      const row = await db
-        .updateTable("escalation_rules")
-        .set({
-          name: rule.name,
-          position: rule.position,
-          enabled: rule.enabled,
-          event: rule.event,
-          definition: JSON.stringify({ conditions: rule.conditions, actions: rule.actions }),
-          updated_at: deps.clock.now(),
-        })
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await audited(db, actor, deps.clock.now(), (trx) =>
+        trx
+          .updateTable("escalation_rules")
+          .set({
+            name: rule.name,
+            position: rule.position,
+            enabled: rule.enabled,
+            event: rule.event,
+            definition: JSON.stringify({ conditions: rule.conditions, actions: rule.actions }),
+            updated_at: deps.clock.now(),
+          })
+          .where("id", "=", id)
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
       cache = null;
       return present(row);
     },
 
     async remove(actor: Actor, id: string) {
       requireAdmin(actor);
-      const res = await db.deleteFrom("escalation_rules").where("id", "=", id).executeTakeFirst();
+      const res = await audited(db, actor, deps.clock.now(), (trx) =>
+        trx.deleteFrom("escalation_rules").where("id", "=", id).executeTakeFirst(),
+      );
       if (!res.numDeletedRows) throw notFound("rule");
       cache = null;
     },

@@ -250,7 +250,7 @@ export function adminRoutes(api: Api, s: Services): void {
       await s.users.getOne(userId).catch(() => {
         throw AppError.field(["user_id"], "unknown user");
       });
-      const { token, row } = await s.auth.createToken(userId, req.body.name);
+      const { token, row } = await s.auth.createToken(userId, req.body.name, { actor: admin, now: s.clock.now() });
       return reply.code(201).send({
         id: row.id,
         name: row.name,
@@ -265,8 +265,8 @@ export function adminRoutes(api: Api, s: Services): void {
     "/api/v1/tokens/:id",
     { schema: { tags, summary: "Revoke an API token", params: IdParams, response: { 204: z.null(), ...errors } } },
     async (req, reply) => {
-      requireRole(req.actor, "admin");
-      await s.auth.revokeToken(req.params.id, s.clock.now());
+      const admin = requireRole(req.actor, "admin");
+      await s.auth.revokeToken(req.params.id, s.clock.now(), admin);
       return reply.code(204).send(null);
     },
   );

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
 import type { CreateWebhookBody, UpdateWebhookBody, Webhook } from "@eskala/contracts";
 import { requireRole, type Actor } from "../auth/actor.ts";
+import { audited } from "../audit/audit.repo.ts";
 import type { DB, WebhooksTable } from "../db/schema.ts";
 import { AppError, notFound } from "../lib/app-error.ts";
 import { enqueue } from "../outbox/outbox.ts";
@@ -47,11 +48,13 @@ export function createWebhookService(deps: { db: Kysely<DB>; guard: Pick<Outboun
       requireRole(actor, "admin");
       await guard.assertAllowedUrl(body.url);
       const secret = body.secret ?? newSecret();
-      const row = await db
-        .insertInto("webhooks")
-        .values({ name: body.name, url: body.url, secret, events: [...new Set(body.events)], created_at: now })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await audited(db, actor, now, (trx) =>
+        trx
+          .insertInto("webhooks")
+          .values({ name: body.name, url: body.url, secret, events: [...new Set(body.events)], created_at: now })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
       return { ...presentWebhook(row), secret };
     },
 
@@ -60,30 +63,34 @@ export function createWebhookService(deps: { db: Kysely<DB>; guard: Pick<Outboun
       requireRole(actor, "admin");
       const current = await find(id);
       if (body.url !== undefined) await guard.assertAllowedUrl(body.url);
-      const row = await db
-        .updateTable("webhooks")
-        .set({
-          ...(body.name !== undefined ? { name: body.name } : {}),
-          ...(body.url !== undefined ? { url: body.url } : {}),
-          ...(body.events !== undefined ? { events: [...new Set(body.events)] } : {}),
-          ...(body.secret !== undefined ? { secret: body.secret } : {}),
-          ...(body.enabled === true && !current.enabled
-            ? { enabled: true, consecutive_failures: 0, disabled_reason: null }
-            : {}),
-          ...(body.enabled === false && current.enabled
-            ? { enabled: false, disabled_reason: `disabled by ${actor!.name}` }
-            : {}),
-        })
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await audited(db, actor, null, (trx) =>
+        trx
+          .updateTable("webhooks")
+          .set({
+            ...(body.name !== undefined ? { name: body.name } : {}),
+            ...(body.url !== undefined ? { url: body.url } : {}),
+            ...(body.events !== undefined ? { events: [...new Set(body.events)] } : {}),
+            ...(body.secret !== undefined ? { secret: body.secret } : {}),
+            ...(body.enabled === true && !current.enabled
+              ? { enabled: true, consecutive_failures: 0, disabled_reason: null }
+              : {}),
+            ...(body.enabled === false && current.enabled
+              ? { enabled: false, disabled_reason: `disabled by ${actor!.name}` }
+              : {}),
+          })
+          .where("id", "=", id)
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
       return presentWebhook(row);
     },
 
     /** Pending deliveries die with "the webhook was deleted" when the relay reaches them. */
     async remove(actor: Actor | null, id: string): Promise<void> {
       requireRole(actor, "admin");
-      const gone = await db.deleteFrom("webhooks").where("id", "=", id).executeTakeFirst();
+      const gone = await audited(db, actor, null, (trx) =>
+        trx.deleteFrom("webhooks").where("id", "=", id).executeTakeFirst(),
+      );
       if (Number(gone.numDeletedRows) === 0) throw notFound("webhook");
     },
 

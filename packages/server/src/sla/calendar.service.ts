@@ -3,6 +3,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { HOLIDAY_SETS, validateCalendar, type Calendar } from "@eskala/core/calendar";
 import type { BusinessCalendar, CalendarBody, CalendarPatch, ImportIcsBody } from "@eskala/contracts";
 import { requireRole, type Actor } from "../auth/actor.ts";
+import { audited, setAuditActor } from "../audit/audit.repo.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError, notFound } from "../lib/app-error.ts";
 import { holidaysFromIcs } from "./ics-import.ts";
@@ -80,11 +81,13 @@ export function createCalendarService(deps: { db: Kysely<DB>; cache: SlaConfigCa
       requireRole(actor, "admin");
       const definition = checkCalendar(body.definition);
       await assertNameFree(db, body.name);
-      const row = await db
-        .insertInto("calendars")
-        .values({ name: body.name, definition: JSON.stringify(definition), created_at: now, updated_at: now })
-        .returning("id")
-        .executeTakeFirstOrThrow();
+      const row = await audited(db, actor, now, (trx) =>
+        trx
+          .insertInto("calendars")
+          .values({ name: body.name, definition: JSON.stringify(definition), created_at: now, updated_at: now })
+          .returning("id")
+          .executeTakeFirstOrThrow(),
+      );
       cache.invalidate();
       return getOne(row.id);
     },
@@ -93,6 +96,7 @@ export function createCalendarService(deps: { db: Kysely<DB>; cache: SlaConfigCa
       requireRole(actor, "admin");
       const definition = body.definition === undefined ? undefined : checkCalendar(body.definition);
       await db.transaction().execute(async (trx) => {
+        await setAuditActor(trx, actor, now);
         const current = await trx
           .selectFrom("calendars")
           .selectAll()
@@ -124,6 +128,7 @@ export function createCalendarService(deps: { db: Kysely<DB>; cache: SlaConfigCa
     async remove(actor: Actor, id: string) {
       requireRole(actor, "admin");
       await db.transaction().execute(async (trx) => {
+        await setAuditActor(trx, actor, null);
         const current = await trx
           .selectFrom("calendars")
           .select("id")

@@ -4,6 +4,7 @@ import { PRIORITIES } from "@eskala/core";
 import { validateSlaPolicy } from "@eskala/core/sla";
 import type { SlaPolicyBody, SlaPolicyPatch, SlaPolicyResource } from "@eskala/contracts";
 import { requireRole, type Actor } from "../auth/actor.ts";
+import { setAuditActor } from "../audit/audit.repo.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError, notFound, type FieldError } from "../lib/app-error.ts";
 import type { RecomputeFilter, RecomputeService } from "./recompute.ts";
@@ -127,10 +128,13 @@ async function assertNameFree(db: Executor, name: string, exceptId?: string) {
 export function createPolicyService(deps: { db: Kysely<DB>; cache: SlaConfigCache; recompute: RecomputeService }) {
   const { db, cache, recompute } = deps;
 
-  /** Runs a write, then drops this process's cached configuration. */
-  async function write<T>(run: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  /** Runs a write (the audit log names the actor), then drops this process's cached configuration. */
+  async function write<T>(actor: Actor, now: Date, run: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
     try {
-      return await db.transaction().execute(run);
+      return await db.transaction().execute(async (trx) => {
+        await setAuditActor(trx, actor, now);
+        return run(trx);
+      });
     } finally {
       cache.invalidate();
     }
@@ -155,7 +159,7 @@ export function createPolicyService(deps: { db: Kysely<DB>; cache: SlaConfigCach
 
     async create(actor: Actor, body: SlaPolicyBody, now: Date) {
       requireRole(actor, "admin");
-      const id = await write(async (trx) => {
+      const id = await write(actor, now, async (trx) => {
         await sql`lock table sla_policies in share row exclusive mode`.execute(trx);
         const { rows } = await sql<{
           p: number;
@@ -185,7 +189,7 @@ export function createPolicyService(deps: { db: Kysely<DB>; cache: SlaConfigCach
 
     async update(actor: Actor, id: string, patch: SlaPolicyPatch, now: Date) {
       requireRole(actor, "admin");
-      await write(async (trx) => {
+      await write(actor, now, async (trx) => {
         const current = await trx
           .selectFrom("sla_policies")
           .selectAll()
@@ -243,7 +247,7 @@ export function createPolicyService(deps: { db: Kysely<DB>; cache: SlaConfigCach
 
     async remove(actor: Actor, id: string, now: Date) {
       requireRole(actor, "admin");
-      await write(async (trx) => {
+      await write(actor, now, async (trx) => {
         const current = await trx
           .selectFrom("sla_policies")
           .select("id")
@@ -260,7 +264,7 @@ export function createPolicyService(deps: { db: Kysely<DB>; cache: SlaConfigCach
 
     async reorder(actor: Actor, ids: string[], now: Date) {
       requireRole(actor, "admin");
-      await write(async (trx) => {
+      await write(actor, now, async (trx) => {
         const all = await trx.selectFrom("sla_policies").select(["id", "position"]).forUpdate().execute();
         const known = new Set(all.map((p) => p.id));
         const errors: FieldError[] = [];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Language, MAIL_TEMPLATE_KEYS, MailTemplate, MailTemplateKey, UpdateMailTemplateBody } from "@eskala/contracts";
 import { requireRole } from "../../auth/actor.ts";
+import { audited } from "../../audit/audit.repo.ts";
 import type { Api, Services } from "../../http/context.ts";
 import { errors } from "../http-helpers.ts";
 import {
@@ -78,25 +79,27 @@ export function mailTemplateRoutes(api: Api, s: Services): void {
       const { key, lang } = req.params;
       validateTemplate(key, req.body);
       const now = s.clock.now();
-      await db
-        .insertInto("mail_templates")
-        .values({
-          key,
-          language: lang,
-          subject: req.body.subject,
-          body: req.body.body,
-          updated_by: actor.via === "system" ? null : actor.userId,
-          updated_at: now,
-        })
-        .onConflict((oc) =>
-          oc.columns(["key", "language"]).doUpdateSet({
+      await audited(db, actor, now, (trx) =>
+        trx
+          .insertInto("mail_templates")
+          .values({
+            key,
+            language: lang,
             subject: req.body.subject,
             body: req.body.body,
             updated_by: actor.via === "system" ? null : actor.userId,
             updated_at: now,
-          }),
-        )
-        .execute();
+          })
+          .onConflict((oc) =>
+            oc.columns(["key", "language"]).doUpdateSet({
+              subject: req.body.subject,
+              body: req.body.body,
+              updated_by: actor.via === "system" ? null : actor.userId,
+              updated_at: now,
+            }),
+          )
+          .execute(),
+      );
       return effective(key, lang);
     },
   );
@@ -111,12 +114,14 @@ export function mailTemplateRoutes(api: Api, s: Services): void {
       },
     },
     async (req) => {
-      requireRole(req.actor, "admin");
-      await db
-        .deleteFrom("mail_templates")
-        .where("key", "=", req.params.key)
-        .where("language", "=", req.params.lang)
-        .execute();
+      const actor = requireRole(req.actor, "admin");
+      await audited(db, actor, s.clock.now(), (trx) =>
+        trx
+          .deleteFrom("mail_templates")
+          .where("key", "=", req.params.key)
+          .where("language", "=", req.params.lang)
+          .execute(),
+      );
       return effective(req.params.key, req.params.lang);
     },
   );

@@ -1,5 +1,6 @@
 import { Navigate, Route, Routes } from "react-router";
 import { AgentsPage } from "./AgentsPage.tsx";
+import { AuditLogPage } from "./AuditLogPage.tsx";
 import { CalendarsPage } from "./calendars/CalendarsPage.tsx";
 import { CategoriesPage } from "./CategoriesPage.tsx";
 import { GroupsPage } from "./GroupsPage.tsx";
@@ -23,6 +24,7 @@ export function AdminRoutes() {
       <Route path="rules" element={<RulesPage />} />
       <Route path="webhooks" element={<WebhooksPage />} />
       <Route path="tokens" element={<TokensPage />} />
+      <Route path="audit" element={<AuditLogPage />} />
       <Route path="*" element={<Navigate to="tiers" replace />} />
     </Routes>
   );

@@ -20,6 +20,7 @@ const ADMIN_SECTIONS = [
   "rules",
   "webhooks",
   "tokens",
+  "audit",
 ] as const;
 
 /** The agents' frame: header (language, presence, notifications, sign out), left navigation, content. */

@@ -1,0 +1,58 @@
+import type { AuditEntity, AuditEntry, AuditFieldChange, AuditValue } from "@eskala/contracts";
+import type { AuditRow } from "./audit.repo.ts";
+
+// Bookkeeping columns a reader does not need in a list of changes.
+const HIDDEN_FIELDS = new Set(["id", "created_at", "updated_at", "version"]);
+
+type Flat = Map<string, AuditValue | { redacted: true; changed: boolean }>;
+
+const isRedacted = (v: unknown): v is { redacted: true; changed?: boolean } =>
+  !!v && typeof v === "object" && !Array.isArray(v) && (v as { redacted?: unknown }).redacted === true;
+const isScalar = (v: unknown) => v === null || ["string", "number", "boolean"].includes(typeof v);
+
+/** Nested objects become dotted fields (`definition.conditions.priority`); lists of values stay lists. */
+function flatten(value: unknown, prefix: string, out: Flat): Flat {
+  if (isRedacted(value)) out.set(prefix, { redacted: true, changed: value.changed === true });
+  else if (isScalar(value)) out.set(prefix, value as AuditValue);
+  else if (Array.isArray(value) && value.every(isScalar)) out.set(prefix, value as AuditValue);
+  else if (Array.isArray(value)) value.forEach((v, i) => flatten(v, `${prefix}.${i + 1}`, out));
+  else
+    for (const [k, v] of Object.entries(value as Record<string, unknown>))
+      flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  return out;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The fields that differ between the row before and after (all of them on creation and deletion). */
+export function fieldChanges(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
+  const b = flatten(before ?? {}, "", new Map());
+  const a = flatten(after ?? {}, "", new Map());
+  const changes: AuditFieldChange[] = [];
+  for (const field of new Set([...b.keys(), ...a.keys()])) {
+    if (HIDDEN_FIELDS.has(field)) continue;
+    const was = b.get(field);
+    const now = a.get(field);
+    if (isRedacted(was) || isRedacted(now)) {
+      if (before && after && !(isRedacted(now) && now.changed)) continue;
+      changes.push({ field, before: null, after: null, redacted: true });
+      continue;
+    }
+    if (before && after && same(was, now)) continue;
+    changes.push({ field, before: was ?? null, after: now ?? null, redacted: false });
+  }
+  return changes;
+}
+
+export function presentAuditEntry(r: AuditRow): AuditEntry {
+  return {
+    id: String(r.id),
+    at: r.at.toISOString(),
+    actor: { id: r.actor_id, name: r.actor_name },
+    action: r.action,
+    entity: r.entity as AuditEntity,
+    entity_id: r.entity_id,
+    entity_name: r.entity_name,
+    changes: fieldChanges(r.before, r.after),
+  };
+}
