@@ -178,7 +178,8 @@ describe("(a) submit, reply, escalate", () => {
     await screenshot(tier2.page, "escalated-to-me-handoff");
 
     await customer.page.reload();
-    await customer.page.getByText(/Escalated to Tier 2 · Technical at \d\d:\d\d/).waitFor();
+    // The portal names the level, never the tier's internal name ("Tier 2 · Technical").
+    await customer.page.getByText(/Escalated to level 2 at \d\d:\d\d/).waitFor();
     await screenshot(customer.page, "portal-live-status");
   });
 });

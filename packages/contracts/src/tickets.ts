@@ -136,6 +136,45 @@ export const TicketSummary = Ticket.pick({
   updated_at: true,
 }).meta({ id: "TicketSummary" });
 
+/**
+ * A ticket as its customer sees it: only the fields named here (no group, assignee, tags,
+ * priority, handoff note, tier name or policy). The tier is its level number.
+ */
+export const CustomerTicket = Ticket.pick({
+  id: true,
+  number: true,
+  subject: true,
+  description: true,
+  status: true,
+  channel: true,
+  language: true,
+  tier: true,
+  requester: true,
+  organization: true,
+  category: true,
+  created_at: true,
+  updated_at: true,
+  first_response_at: true,
+  solved_at: true,
+  closed_at: true,
+  version: true,
+  sla: true,
+}).meta({ id: "CustomerTicket" });
+export type CustomerTicket = z.infer<typeof CustomerTicket>;
+
+export const CustomerTicketSummary = CustomerTicket.pick({
+  id: true,
+  number: true,
+  subject: true,
+  status: true,
+  channel: true,
+  tier: true,
+  requester: true,
+  created_at: true,
+  updated_at: true,
+}).meta({ id: "CustomerTicketSummary" });
+export type CustomerTicketSummary = z.infer<typeof CustomerTicketSummary>;
+
 export const MessageKind = z.enum(["reply", "note"]);
 export const CreateMessageBody = z.strictObject({
   body: z.string().trim().min(1).max(LIMITS.messageBody),

@@ -74,14 +74,13 @@ describe("customerEscalationText", () => {
   });
 
   it.each([
-    ["en", "escalated_to_tier", "Tier 2", "Your request has been passed to our Tier 2 team."],
-    ["id", "escalated_to_tier", "Tier 2", "Permintaan Anda telah diteruskan ke tim Tier 2 kami."],
-    ["en", "escalated_to_tier", "  ", "Your request has been passed to our Tier 2 team."],
-    ["en", "escalated_to_department", "Tier 2", "Your request has been passed to our specialist team."],
-    ["id", "escalated_to_supervisor", "Tier 2", "Permintaan Anda telah diteruskan ke supervisor kami."],
-    ["en", null, "Tier 2", null],
-  ] as const)("%s %s (%s)", (lang, key, tierName, text) => {
-    expect(customerEscalationText(decisionTo(2, key), tierName, lang)).toBe(text);
+    ["en", "escalated_to_tier", "Your request has been passed to our level 2 team."],
+    ["id", "escalated_to_tier", "Permintaan Anda telah diteruskan ke tim tingkat 2 kami."],
+    ["en", "escalated_to_department", "Your request has been passed to our specialist team."],
+    ["id", "escalated_to_supervisor", "Permintaan Anda telah diteruskan ke supervisor kami."],
+    ["en", null, null],
+  ] as const)("%s %s", (lang, key, text) => {
+    expect(customerEscalationText(decisionTo(2, key), lang)).toBe(text);
   });
 
   it("never depends on the note, reason, reason text or people involved", () => {
@@ -109,9 +108,7 @@ describe("customerEscalationText", () => {
             from: { ...base.decision.from, assignee_id: assignee },
             to: { ...base.decision.to, assignee_id: assignee },
           };
-          expect(customerEscalationText(varied, "Tier 2", lang)).toBe(
-            customerEscalationText(base.decision, "Tier 2", lang),
-          );
+          expect(customerEscalationText(varied, lang)).toBe(customerEscalationText(base.decision, lang));
         },
       ),
     );

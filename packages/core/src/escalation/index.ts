@@ -2,4 +2,11 @@ export * from "./types.ts";
 export { defaultGroupOfTier, resolveTarget, type ResolvedTarget } from "./resolve-target.ts";
 export { customerMessageKeyOf, mayEscalate, planEscalation, triggerOf } from "./plan-escalation.ts";
 export * from "./customer-request.ts";
-export { customerEscalationText } from "./customer-text.ts";
+export {
+  CUSTOMER_EVENT_TYPES,
+  customerEscalationText,
+  customerEventText,
+  customerTierLabel,
+  statusChangedTo,
+  type StoredEvent,
+} from "./customer-text.ts";

@@ -43,6 +43,9 @@ async function uniqueName(
 
 export type OrgService = ReturnType<typeof createOrgService>;
 
+/** The group fields a supervisor of the group may change. */
+const SUPERVISOR_GROUP_FIELDS = new Set(["name", "supervisor_ids"]);
+
 /** The structure escalation moves through: tiers, groups and departments, organizations, categories. */
 export function createOrgService(deps: { db: Kysely<DB>; onChange?: () => void }) {
   const { db } = deps;
@@ -163,8 +166,17 @@ export function createOrgService(deps: { db: Kysely<DB>; onChange?: () => void }
       const group = await db.selectFrom("groups").selectAll().where("id", "=", id).executeTakeFirst();
       if (!group) throw notFound("group");
       const ownSupervisor = actor.role === "supervisor" && actor.supervisedGroupIds.includes(id);
-      if (actor.role !== "admin" && !(ownSupervisor && body.tier === undefined && body.is_default === undefined)) {
-        throw forbidden("Admins configure groups; supervisors may rename theirs and set their supervisors");
+      // Allowed by name: a supervisor renames their group and sets its supervisors, nothing else
+      // (the tier, the default and the inbound email address, where customers' mail lands, are an admin's).
+      const adminFields = Object.entries(body)
+        .filter(([k, v]) => v !== undefined && !SUPERVISOR_GROUP_FIELDS.has(k))
+        .map(([k]) => k);
+      if (actor.role !== "admin" && !(ownSupervisor && adminFields.length === 0)) {
+        throw new AppError(
+          "forbidden",
+          "Admins configure groups; supervisors may rename theirs and set their supervisors",
+          adminFields.map((f) => ({ path: [f], message: "admins only" })),
+        );
       }
       await db.transaction().execute(async (trx) => {
         await setAuditActor(trx, actor, null);

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { AgentProfile, AgentProfilePatch, CreateUserBody, UpdateMeBody, UpdateUserBody } from "@eskala/contracts";
 import { atLeast, type Actor } from "../auth/actor.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
+import { endUserSessions, endUserStreams } from "../auth/session-end.ts";
 import { setAuditActor } from "../audit/audit.repo.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError, forbidden, notFound } from "../lib/app-error.ts";
@@ -229,12 +230,16 @@ export function createUserService(deps: {
           await writeProfile(trx, id, body.agent, !!exists);
           await deps.onAgentChanged?.(trx, id);
         }
-        if (body.disabled) await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
+        // Access ended or changed: sessions end (disabled, new password) and open streams close,
+        // in this transaction, so none outlives it or keeps showing what the user may no longer see.
+        if (body.disabled || body.password) await endUserSessions(trx, id);
+        else if (body.role || body.organization_id !== undefined) await endUserStreams(trx, id);
       });
       return getOne(id);
     },
 
-    async updateMe(actor: Actor, body: z.infer<typeof UpdateMeBody>) {
+    /** Changes the signed-in user; a new password ends their other sessions (`keepSession`, the one asking, stays). */
+    async updateMe(actor: Actor, body: z.infer<typeof UpdateMeBody>, opts: { keepSession?: string } = {}) {
       if (body.password) {
         const row = await db
           .selectFrom("users")
@@ -263,6 +268,8 @@ export function createUserService(deps: {
             .where("user_id", "=", actor.userId)
             .execute();
         if (body.presence === "online") await deps.onAgentChanged?.(trx, actor.userId);
+        if (body.password)
+          await endUserSessions(trx, actor.userId, opts.keepSession ? { except: opts.keepSession } : {});
       });
       return getOne(actor.userId);
     },

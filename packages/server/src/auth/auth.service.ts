@@ -5,6 +5,7 @@ import type { DB } from "../db/schema.ts";
 import { AppError } from "../lib/app-error.ts";
 import type { Actor } from "./actor.ts";
 import { hashToken, newToken, verifyPassword } from "./password.ts";
+import { endSession, endTokenStreams } from "./session-end.ts";
 
 const SESSION_DAYS = 14;
 const ACTOR_CACHE_MS = 5_000;
@@ -121,8 +122,9 @@ export function createAuthService(deps: { db: Kysely<DB> }) {
 
     openSession,
 
+    /** Signs out: the session ends and the live streams opened with it close. */
     async logout(sessionToken: string) {
-      await db.deleteFrom("sessions").where("id", "=", hashToken(sessionToken)).execute();
+      await endSession(db, hashToken(sessionToken));
     },
 
     /** `by`: the person creating it, for the audit log. */
@@ -149,6 +151,7 @@ export function createAuthService(deps: { db: Kysely<DB> }) {
       );
       if (!row) throw new AppError("not_found", "token not found");
       tokenCache.delete(row.token_hash);
+      await endTokenStreams(db, row.token_hash);
     },
 
     /** Ensures an admin token with exactly this value exists (ESKALA_ADMIN_TOKEN), creating its admin if needed. */

@@ -3,6 +3,7 @@ import { sql, type Insertable, type Kysely, type Transaction } from "kysely";
 import { defer, type DeferredFlush } from "../db/deferred.ts";
 import {
   customerEscalationText,
+  customerTierLabel,
   planCustomerRequest,
   planEscalation,
   type EscalationDecision,
@@ -194,8 +195,7 @@ export function createEscalationService(deps: {
       created_at: now,
     });
 
-    const tierName = snapshot.tierNames.get(ticket.tier) ?? `Tier ${ticket.tier}`;
-    const customerText = customerEscalationText(decision, tierName, ticket.language);
+    const customerText = customerEscalationText(decision, ticket.language);
     const events: TimelineEvent[] = [
       {
         ticketId: ticket.id,
@@ -232,7 +232,7 @@ export function createEscalationService(deps: {
         trx,
         ticket,
         "ticket.escalated",
-        { tier_name: tierName, customer_text: customerText },
+        { tier_name: customerTierLabel(ticket.tier, ticket.language), customer_text: customerText },
         key,
         now,
       );

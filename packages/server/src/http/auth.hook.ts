@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { AuthService } from "../auth/auth.service.ts";
+import { hashToken } from "../auth/password.ts";
 import type { Clock } from "../lib/clock.ts";
 import { AppError } from "../lib/app-error.ts";
 
@@ -12,6 +13,7 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function registerAuthHook(app: FastifyInstance, auth: AuthService, clock: Clock): void {
   app.decorateRequest("actor", null);
+  app.decorateRequest("credential", null);
   app.addHook("onRequest", async (request) => {
     if (!request.url.startsWith("/api/")) return;
     const header = request.headers.authorization;
@@ -21,6 +23,7 @@ export function registerAuthHook(app: FastifyInstance, auth: AuthService, clock:
       const actor = await auth.actorFromToken(match[1]!, clock.now());
       if (!actor) throw new AppError("unauthenticated", "The token is unknown or revoked");
       request.actor = actor;
+      request.credential = { kind: "token", id: hashToken(match[1]!) };
       return;
     }
     const cookie = request.cookies[SESSION_COOKIE];
@@ -31,6 +34,7 @@ export function registerAuthHook(app: FastifyInstance, auth: AuthService, clock:
       throw new AppError("csrf_failed", "Send the X-CSRF-Token header given at sign-in");
     }
     request.actor = session.actor;
+    request.credential = { kind: "session", id: hashToken(cookie) };
   });
   // Credentials are checked before the body is: an anonymous caller learns nothing about the schema.
   app.addHook("preValidation", async (request) => {

@@ -8,6 +8,7 @@ import type {
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AuthService } from "../auth/auth.service.ts";
+import type { Credential } from "../auth/session-end.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import type { OrgService } from "../admin/org.service.ts";
@@ -48,5 +49,7 @@ export type Api = FastifyInstance<
 declare module "fastify" {
   interface FastifyRequest {
     actor: Actor | null;
+    /** What the actor signed in with (auth.hook.ts): streams close when it ends. */
+    credential: Credential | null;
   }
 }

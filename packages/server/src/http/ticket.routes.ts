@@ -2,6 +2,8 @@ import { z } from "zod";
 import {
   CreateMessageBody,
   CreateTicketBody,
+  CustomerTicket,
+  CustomerTicketSummary,
   Id,
   ListTicketsQuery,
   Message,
@@ -14,21 +16,33 @@ import {
 } from "@eskala/contracts";
 import { requireActor } from "../auth/actor.ts";
 import { presentTicket, presentTicketSummary } from "../tickets/ticket.presenter.ts";
+import { customerTicket, customerTicketSummary } from "../tickets/customer-view.ts";
 import { listTickets } from "../tickets/ticket-list.ts";
 import type { Api, Services } from "./context.ts";
 
 const IdParams = z.object({ id: Id });
+/** A customer gets the customer view of a ticket (tickets/customer-view.ts); staff the full one. */
+const TicketOrCustomer = z.union([Ticket, CustomerTicket]);
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem, 422: Problem };
 
 export function ticketRoutes(api: Api, s: Services): void {
   const tags = ["tickets"];
   /** Presents a ticket with whatever extra blocks later parts attach (the SLA block). */
-  const present = async (view: Parameters<typeof presentTicket>[0], viewer: { role: string }) =>
-    presentTicket(view, { sla: await s.ticketExtras?.sla?.(view.id, viewer, view.sla_state) });
+  const present = async (view: Parameters<typeof presentTicket>[0], viewer: { role: string }) => {
+    const sla = await s.ticketExtras?.sla?.(view.id, viewer, view.sla_state);
+    return viewer.role === "customer" ? customerTicket(view, sla) : presentTicket(view, { sla });
+  };
 
   api.post(
     "/api/v1/tickets",
-    { schema: { tags, summary: "Create a ticket", body: CreateTicketBody, response: { 201: Ticket, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "Create a ticket",
+        body: CreateTicketBody,
+        response: { 201: TicketOrCustomer, ...errors },
+      },
+    },
     async (req, reply) => {
       const view = await s.tickets.create(requireActor(req.actor), req.body, s.clock.now());
       return reply.code(201).send(await present(view, req.actor!));
@@ -42,18 +56,20 @@ export function ticketRoutes(api: Api, s: Services): void {
         tags,
         summary: "List tickets (filters, sorting, keyset pagination)",
         querystring: ListTicketsQuery,
-        response: { 200: page(TicketSummary), ...errors },
+        response: { 200: page(z.union([TicketSummary, CustomerTicketSummary])), ...errors },
       },
     },
     async (req) => {
-      const { items, nextCursor } = await listTickets(s.database.db, requireActor(req.actor), req.query);
-      return { items: items.map(presentTicketSummary), next_cursor: nextCursor };
+      const actor = requireActor(req.actor);
+      const { items, nextCursor } = await listTickets(s.database.db, actor, req.query);
+      const present = actor.role === "customer" ? customerTicketSummary : presentTicketSummary;
+      return { items: items.map((t) => present(t)), next_cursor: nextCursor };
     },
   );
 
   api.get(
     "/api/v1/tickets/:id",
-    { schema: { tags, summary: "Get a ticket", params: IdParams, response: { 200: Ticket, ...errors } } },
+    { schema: { tags, summary: "Get a ticket", params: IdParams, response: { 200: TicketOrCustomer, ...errors } } },
     async (req) => present(await s.tickets.get(requireActor(req.actor), req.params.id), req.actor!),
   );
 
@@ -65,7 +81,7 @@ export function ticketRoutes(api: Api, s: Services): void {
         summary: "Change a ticket (status, priority, group, assignee, tags…)",
         params: IdParams,
         body: UpdateTicketBody,
-        response: { 200: Ticket, ...errors },
+        response: { 200: TicketOrCustomer, ...errors },
       },
     },
     async (req) => present(await s.tickets.update(requireActor(req.actor), req.params.id, req.body, s.clock.now()), req.actor!),

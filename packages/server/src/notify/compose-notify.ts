@@ -1,5 +1,6 @@
 import type { WorkerName } from "../config.ts";
 import pino from "pino";
+import { isCredentialLive } from "../auth/session-end.ts";
 import type { Composition } from "../compose.ts";
 import { emailHandler } from "../outbox/deliver-email.ts";
 import { notificationHandler } from "../outbox/deliver-notification.ts";
@@ -40,7 +41,7 @@ export async function composeNotify(app: Composition, wiring: NotifyWiring): Pro
   app.extraRoutes ??= [];
   app.extraRoutes.push((api) => {
     notifyRoutes(api, app, { webhooks, notifications });
-    streamRoutes(api, hub);
+    streamRoutes(api, hub, { isLive: (c) => isCredentialLive(app.database.db, c, app.clock.now()) });
     // The open streams, for health checks and tests: `app.liveHub.size`.
     api.decorate("liveHub", hub);
     api.addHook("onClose", async () => hub.stop());

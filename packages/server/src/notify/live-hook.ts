@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { customerLiveType } from "../tickets/customer-view.ts";
 import type { TicketHook } from "../tickets/ticket-hooks.ts";
 import { LIVE_CHANNEL, type LiveTicketSignal } from "./live-signal.ts";
 
@@ -19,6 +20,7 @@ export function liveTicketHook(): TicketHook {
       requester_id: t.requester_id,
       organization_id: t.organization_id,
       internal: change.message?.kind === "note",
+      customer_type: change.message?.kind === "note" ? null : customerLiveType(change.events),
     };
     await sql`select pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(signal)})`.execute(trx);
   };

@@ -12,6 +12,23 @@ export interface LiveTicketSignal {
   organization_id: string | null;
   /** Staff-only change (an internal note): not shown to customers. */
   internal: boolean;
+  /**
+   * What the customer's stream says happened: the change's first event a customer may see
+   * (tickets/customer-view.ts), or null when every event of it is internal (an SLA deadline, a
+   * link, a tag): then customers are not told.
+   */
+  customer_type: string | null;
+}
+
+/** A session or a user's access ended: their open streams close (logout, disabled, password changed). */
+export interface LiveSessionEndSignal {
+  t: "session_end";
+  /** Every stream of this user ends … */
+  user_id?: string;
+  /** … except the one opened with this credential (the session that changed the password). */
+  except?: string;
+  /** Or just the streams opened with these credentials (hashed session or token ids). */
+  credentials?: string[];
 }
 
 /** A new in-app notification for one user. */
@@ -29,4 +46,4 @@ export interface LiveNotificationSignal {
   };
 }
 
-export type LiveSignal = LiveTicketSignal | LiveNotificationSignal;
+export type LiveSignal = LiveTicketSignal | LiveNotificationSignal | LiveSessionEndSignal;

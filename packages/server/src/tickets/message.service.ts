@@ -5,6 +5,7 @@ import type { Actor } from "../auth/actor.ts";
 import type { DB } from "../db/schema.ts";
 import { AppError } from "../lib/app-error.ts";
 import { adminOnlyField, assertVisible } from "./ticket-access.ts";
+import { customerMessage, type MessageView } from "./customer-view.ts";
 import type { Executor, TimelineEvent } from "./ticket-events.ts";
 import { recordChange, type TicketHook } from "./ticket-hooks.ts";
 import { findTicketForUpdate, updateTicket, type TicketPatch } from "./ticket.repo.ts";
@@ -142,18 +143,19 @@ export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]
           )
           .execute()
       : [];
-    return rows.map((m) => ({
+    const views: MessageView[] = rows.map((m) => ({
       id: m.id,
       ticket_id: m.ticket_id,
       kind: m.kind,
       body: m.body,
-      channel: m.channel as never,
+      channel: m.channel as MessageView["channel"],
       author: m.author_id ? { id: m.author_id, name: m.author_name ?? "", role: m.author_role ?? "customer" } : null,
       mentions: m.mentions,
       attachments: files.filter((f) => f.message_id === m.id).map(({ message_id: _, ...f }) => f),
-      sentiment: actor.role === "customer" ? null : m.sentiment,
+      sentiment: m.sentiment,
       created_at: m.created_at.toISOString(),
     }));
+    return actor.role === "customer" ? views.map(customerMessage).filter((m) => m !== null) : views;
   }
 
   return { add, list };

@@ -84,6 +84,14 @@ export function createTicketService(deps: {
         throw new AppError("forbidden", "Customers cannot choose a group", [
           { path: ["group_id"], message: "agents only" },
         ]);
+      // Priority and tags choose the SLA targets and routing: our team sets them, not the requester.
+      const staffOnly = (["priority", "tags"] as const).filter((f) => body[f] !== undefined);
+      if (staffOnly.length)
+        throw new AppError(
+          "validation_failed",
+          `Customers cannot set ${staffOnly.join(" or ")}; our team sets them`,
+          staffOnly.map((f) => ({ path: [f], message: "set by the support team" })),
+        );
     } else if (!body.requester) {
       throw AppError.field(["requester"], "required");
     }

@@ -93,10 +93,10 @@ export interface SseEvent {
 }
 
 /** An SSE client over fetch with a streaming body reader, collecting parsed events. */
-export async function openStream(base: string, token: string | null) {
+export async function openStream(base: string, token: string | null, headers: Record<string, string> = {}) {
   const controller = new AbortController();
   const res = await fetch(`${base}/api/v1/stream`, {
-    headers: { accept: "text/event-stream", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { accept: "text/event-stream", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     signal: controller.signal,
   });
   const events: SseEvent[] = [];

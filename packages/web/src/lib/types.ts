@@ -15,6 +15,9 @@ export type {
   CreateUserBody,
   UpdateUserBody,
 } from "@eskala/contracts";
+/** A ticket as its customer sees it (the portal): no group, assignee, tags, priority or tier name. */
+export type CustomerTicket = z.infer<typeof C.CustomerTicket>;
+export type CustomerTicketSummary = z.infer<typeof C.CustomerTicketSummary>;
 export type TicketSummary = z.infer<typeof C.TicketSummary> & {
   next_due_at?: string | null;
   next_due_target?: SlaTarget | null;

@@ -7,8 +7,10 @@ import { enqueue, type EmailPayload } from "../../outbox/outbox.ts";
 import type { Executor } from "../../tickets/ticket-events.ts";
 import { mailboxLocal, replyToAddress } from "./addresses.ts";
 import { publicBaseUrl } from "../settings.ts";
+import { customerMailFacts } from "../../tickets/customer-view.ts";
 import {
   DEFAULT_TEMPLATES,
+  TEMPLATE_PLACEHOLDERS,
   fillTemplate,
   type MailLanguage,
   type TemplateKey,
@@ -129,7 +131,12 @@ export function formatInstant(at: Date, lang: MailLanguage, timeZone = "Asia/Jak
   return format.format(at);
 }
 
-type MailTicket = Pick<TicketRow, "id" | "number" | "subject" | "language" | "requester_id" | "group_id">;
+type MailTicket = Pick<TicketRow, "id" | "number" | "subject" | "language" | "requester_id" | "group_id" | "tier">;
+
+/** The caller's values of the template's own placeholders, nothing else. */
+function allowedVars(template: TemplateKey, vars: TemplateVars): TemplateVars {
+  return Object.fromEntries(TEMPLATE_PLACEHOLDERS[template].map((name) => [name, vars[name]]));
+}
 export type MailConfig = Pick<Config, "ESKALA_MAIL_DOMAIN" | "ESKALA_PUBLIC_URL" | "PORT" | "ESKALA_SECRET">;
 
 /** A customer email asked for: rendered and enqueued at once, or with the others of a deferring transaction. */
@@ -256,7 +263,10 @@ async function sendCustomerEmails(trx: Executor, intents: MailIntent[]): Promise
         subject: ticket.subject,
         customer_name: customer.name ?? "",
         status_url: `${publicBaseUrl(config)}/portal/tickets/${ticket.id}`,
-        ...intent.vars,
+        // The customer view (tickets/customer-view.ts): only the template's own placeholders, and
+        // the ticket's facts in customer words (the tier's level, never its given name).
+        ...allowedVars(template, intent.vars),
+        ...customerMailFacts(ticket, lang),
       },
       context.overrides?.[template]?.[lang],
     );

@@ -1,15 +1,23 @@
 import { useTranslation } from "react-i18next";
 import { formatDateTime, formatTime } from "../../lib/time.ts";
-import type { Ticket, TicketEvent } from "../../lib/types.ts";
+import type { CustomerTicket, TicketEvent } from "../../lib/types.ts";
 import { slaOf } from "../ticket/ticket-api.ts";
 
 const PROMISES = ["first_response", "next_response", "periodic_update"] as const;
 
+/** The customer wording of a timeline event (the server's customer view gives it in both languages). */
+function eventText(event: TicketEvent | undefined, lang: string): string | null {
+  const text = event?.data.text as { id?: unknown; en?: unknown } | undefined;
+  const chosen = lang.startsWith("en") ? text?.en : text?.id;
+  return typeof chosen === "string" ? chosen : null;
+}
+
 /**
- * What the customer most wants to know: who is handling it now ("escalated to Tier 2 at 10:42")
- * and when they will hear from us next (the earliest running response or update clock).
+ * What the customer most wants to know: who is handling it now ("escalated to level 2 at 10:42";
+ * tiers by level, never the names an admin gave them) and when they will hear from us next (the
+ * earliest running response or update clock).
  */
-export function LiveStatus({ ticket, events }: { ticket: Ticket; events: TicketEvent[] }) {
+export function LiveStatus({ ticket, events }: { ticket: CustomerTicket; events: TicketEvent[] }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const lastEscalation = [...events].reverse().find((e) => e.type === "escalated");
@@ -24,17 +32,20 @@ export function LiveStatus({ ticket, events }: { ticket: Ticket; events: TicketE
   const late = running.some((c) => c.due_at! <= nowIso);
   const open = ticket.status !== "solved" && ticket.status !== "closed";
   const toTier = lastEscalation ? Number(lastEscalation.data.to_tier) : null;
-  const tierLabel = toTier !== null && toTier === ticket.tier ? ticket.tier_name : `Tier ${toTier}`;
-  const customerText =
-    typeof lastEscalation?.data.customer_text === "string" ? lastEscalation.data.customer_text : null;
+  const customerText = eventText(lastEscalation, lang);
 
   return (
     <section className="live-status card" aria-labelledby="live-status-title" aria-live="polite">
       <h2 id="live-status-title">{t("portal.live_status")}</h2>
-      <p className="live-level">{t("portal.handled_by", { tier: ticket.tier_name })}</p>
-      {lastEscalation && (
+      <p className="live-level">{t("portal.handled_by", { tier: t("portal.level_team", { level: ticket.tier }) })}</p>
+      {lastEscalation && toTier !== null && (
         <p className="live-escalated">
-          <strong>{t("portal.escalated_at", { tier: tierLabel, time: formatTime(lastEscalation.at, lang) })}</strong>
+          <strong>
+            {t("portal.escalated_at", {
+              tier: t("portal.level", { level: toTier }),
+              time: formatTime(lastEscalation.at, lang),
+            })}
+          </strong>
           <span className="muted small"> · {formatDateTime(lastEscalation.at, lang)}</span>
         </p>
       )}

@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import { api } from "../../lib/api.ts";
 import { usePollInterval } from "../../lib/live.ts";
 import { formatDateTime } from "../../lib/time.ts";
-import type { Page, TicketSummary } from "../../lib/types.ts";
+import type { CustomerTicketSummary, Page } from "../../lib/types.ts";
 import { StatusBadge } from "../../ui/Badges.tsx";
 import { Empty, ErrorNote, Loading } from "../../ui/Notice.tsx";
 
@@ -14,7 +14,7 @@ export function MyTickets() {
   const poll = usePollInterval(60_000);
   const list = useQuery({
     queryKey: ["queue", "portal"],
-    queryFn: () => api.get<Page<TicketSummary>>("/tickets", { sort: "-updated_at", limit: 100 }),
+    queryFn: () => api.get<Page<CustomerTicketSummary>>("/tickets", { sort: "-updated_at", limit: 100 }),
     refetchInterval: poll,
   });
   return (

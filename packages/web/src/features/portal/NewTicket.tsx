@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { api } from "../../lib/api.ts";
 import { currentLanguage } from "../../lib/i18n.ts";
-import type { Category, CreateTicketBody, Items, KbArticle, Ticket } from "../../lib/types.ts";
+import type { Category, CreateTicketBody, CustomerTicket, Items, KbArticle } from "../../lib/types.ts";
 import { Field } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
 import { Notice } from "../../ui/Notice.tsx";
@@ -26,7 +26,7 @@ export function NewTicket() {
     retry: false,
   });
   const create = useMutation({
-    mutationFn: (body: CreateTicketBody) => api.post<Ticket>("/tickets", body),
+    mutationFn: (body: CreateTicketBody) => api.post<CustomerTicket>("/tickets", body),
     onSuccess: (ticket) => {
       void qc.invalidateQueries({ queryKey: ["queue"] });
       navigate(`/portal/tickets/${ticket.id}`);

@@ -6,9 +6,10 @@ import { StatusBadge } from "../../ui/Badges.tsx";
 import { Field } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
 import { ErrorNote, Loading } from "../../ui/Notice.tsx";
-import type { Ticket } from "../../lib/types.ts";
+import type { CustomerTicket } from "../../lib/types.ts";
 import { Thread } from "../ticket/Thread.tsx";
-import { useAddMessage, useEvents, useMessages, useTicket } from "../ticket/ticket-api.ts";
+import { useAddMessage, useEvents, useMessages } from "../ticket/ticket-api.ts";
+import { useCustomerTicket } from "./portal-api.ts";
 import { LiveStatus } from "./LiveStatus.tsx";
 import { RateHelp } from "./RateHelp.tsx";
 import { RequestEscalation } from "./RequestEscalation.tsx";
@@ -18,7 +19,7 @@ export function PortalTicket() {
   const { t } = useTranslation();
   const { ticketId = "" } = useParams();
   const poll = usePollInterval(30_000);
-  const ticket = useTicket(ticketId, poll);
+  const ticket = useCustomerTicket(ticketId, poll);
   const messages = useMessages(ticketId, poll);
   const events = useEvents(ticketId);
 
@@ -62,7 +63,7 @@ export function PortalTicket() {
   );
 }
 
-function CustomerReply({ ticket }: { ticket: Ticket }) {
+function CustomerReply({ ticket }: { ticket: CustomerTicket }) {
   const { t } = useTranslation();
   const add = useAddMessage(ticket.id);
   const [body, setBody] = useState("");

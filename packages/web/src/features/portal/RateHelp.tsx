@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../lib/api.ts";
-import type { Items, Satisfaction, Ticket } from "../../lib/types.ts";
+import type { CustomerTicket, Items, Satisfaction } from "../../lib/types.ts";
 import { Field, FieldSet } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
 import { Notice } from "../../ui/Notice.tsx";
@@ -10,7 +10,7 @@ import { Notice } from "../../ui/Notice.tsx";
 export type RateInput = { rating: number; comment?: string };
 
 /** 1-5 and a comment, offered once the ticket is solved; a rated ticket shows the rating given. */
-export function RateHelp({ ticket }: { ticket: Ticket }) {
+export function RateHelp({ ticket }: { ticket: Pick<CustomerTicket, "id" | "status"> }) {
   const existing = useQuery({
     queryKey: ["ticket", ticket.id, "satisfaction"],
     queryFn: () => api.get<Items<Satisfaction>>(`/tickets/${ticket.id}/satisfaction`),

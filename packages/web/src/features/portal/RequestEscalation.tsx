@@ -6,8 +6,8 @@ import { formatDateTime } from "../../lib/time.ts";
 import {
   CUSTOMER_REQUEST_REASONS,
   type CustomerRequestReason,
+  type CustomerTicket,
   type EscalationRequest,
-  type Ticket,
 } from "../../lib/types.ts";
 import { Field, FieldSet } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
@@ -15,7 +15,7 @@ import { NotAvailable } from "../../ui/Notice.tsx";
 import { ticketKey, useEscalationRequests } from "../ticket/ticket-api.ts";
 
 /** The customer's "please escalate" with a reason; afterwards they see it sent, then acknowledged. */
-export function RequestEscalation({ ticket }: { ticket: Ticket }) {
+export function RequestEscalation({ ticket }: { ticket: Pick<CustomerTicket, "id" | "status"> }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const requests = useEscalationRequests(ticket.id);

@@ -9,7 +9,7 @@ export function Thread({
   messages,
   showNotes = true,
 }: {
-  ticket: Ticket;
+  ticket: Pick<Ticket, "requester" | "created_at" | "description">;
   messages: Message[];
   showNotes?: boolean;
 }) {

@@ -60,7 +60,7 @@ export function useEscalationRequests(id: string) {
 }
 
 /** The SLA block, when the server sends one. */
-export function slaOf(ticket: Ticket): TicketSla | undefined {
+export function slaOf(ticket: Pick<Ticket, "sla">): TicketSla | undefined {
   const sla = (ticket as { sla?: unknown }).sla;
   return sla && typeof sla === "object" && Array.isArray((sla as TicketSla).clocks) ? (sla as TicketSla) : undefined;
 }
