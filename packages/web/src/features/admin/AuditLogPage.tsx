@@ -42,7 +42,7 @@ export function AuditLogPage() {
   return (
     <AdminPage title={t("admin.nav.audit")} intro={t("audit.intro")} query={log}>
       <div className="stack">
-        <label className="inline-field">
+        <label className="inline-field audit-filter">
           {t("audit.filter")}{" "}
           <select value={entity} onChange={(e) => setEntity(e.target.value)}>
             <option value="">{t("audit.all")}</option>
