@@ -250,7 +250,7 @@ describe("errors the HTTP layer answers itself are problem+json", () => {
 
   it("on a real socket: headers over Node's limit get 431, a broken request line 400, both problem+json", async () => {
     const address = await t.http.listen({ port: 0, host: "127.0.0.1" });
-    const { port } = new URL(address);
+    const port = Number(new URL(address).port);
     const raw = (request: string) =>
       new Promise<string>((resolve, reject) => {
         const socket = connect({ port, host: "127.0.0.1" }, () => socket.write(request));
