@@ -7,20 +7,23 @@ import { enqueueWebhookEvent } from "../notify/fan-out.ts";
 import { webhookTicket } from "./integrations/webhooks.ts";
 import { recordInboundMail } from "./mail/inbound-context.ts";
 import { enqueueCustomerEmail, type TemplateKey, type TemplateVars } from "./mail/outbound.ts";
+import { periodicUpdateVars, type NextUpdate } from "./mail/engine-mail.ts";
 
 /** Channels a customer writes in from, whose new tickets are acknowledged by mail. */
 const ACKNOWLEDGED_CHANNELS = new Set(["email", "web"]);
 /** A message stamped this far before `now` is an import: nobody is told about it. */
 const IMPORT_SLACK_MS = 60_000;
+const DONE = new Set(["solved", "closed"]);
 /** The tier whose arrival tells the engineering webhooks. */
 export const ENGINEERING_TIER = 3;
 
 /**
  * The channels' reaction to every ticket change, in its transaction: record the inbound mail that
- * caused it, tell the customer (received, agent reply, waiting on you, solved with a survey), open a
- * survey per solve, and call the engineering webhooks when a ticket reaches tier 3.
+ * caused it, tell the customer (received, agent reply, waiting on you, solved with a survey, the
+ * periodic update the SLA promises while escalated), open a survey per solve, and call the
+ * engineering webhooks when a ticket reaches tier 3.
  */
-export function channelsHook(config: Config): TicketHook {
+export function channelsHook(config: Config, nextUpdate?: NextUpdate): TicketHook {
   return async (trx, change) => {
     await recordInboundMail(trx, change);
     if (isImport(change)) return;
@@ -48,6 +51,17 @@ export function channelsHook(config: Config): TicketHook {
     } else if (reply) {
       await mail("agent.reply", replyVars, reply.id);
     }
+
+    // The policy's periodic update came due (its timer fired once): tell the customer who has the
+    // ticket, as a level, and when they hear from us next. One mail per period: keyed by the period's
+    // event as a rule's customer mail on it is (engine.hook), so a rule sending it too adds nothing.
+    const periodic = change.events.find((e) => e.type === "sla.breached" && e.data?.target === "periodic_update");
+    if (periodic && !DONE.has(ticket.status))
+      await mail(
+        "ticket.periodic_update",
+        await periodicUpdateVars(nextUpdate, trx, ticket, now),
+        `periodic-ev:${periodic.id}`,
+      );
 
     if (ticket.tier >= ENGINEERING_TIER && previous.tier < ENGINEERING_TIER) {
       await enqueueWebhookEvent(

@@ -35,7 +35,7 @@ export async function composeChannels(app: Composition, wiring: ChannelWiring): 
 
   // The next update the SLA clocks promise, for the mails that tell the customer (escalated, periodic update).
   const nextUpdate: NextUpdate = async (trx, t, now) => (app.slaNextUpdate ? app.slaNextUpdate(trx, t, now) : null);
-  wiring.addHook(channelsHook(app.config));
+  wiring.addHook(channelsHook(app.config, nextUpdate));
   // The engine's customer mails (escalated, periodic update, request acknowledged) go out through the templates here.
   if (app.engine) app.engine.effects.customerEmail = engineCustomerEmail(app.config, log, nextUpdate);
 

@@ -369,9 +369,21 @@ export function createEngineHook(deps: {
     const group = snapshot.structure.groups.find((g) => g.id === ticket.group_id);
     let userIds: string[] = [];
     switch (action.channel) {
-      case "customer":
-        await effects.customerEmail?.(trx, ticket, action.template ?? "ticket.periodic_update", {}, key, ctx.now);
+      case "customer": {
+        // The periodic update is one mail per period whoever asks for it (the channels send it by
+        // default): keyed by the period's timeline event, so a rule that also sends it adds nothing.
+        const period = ctx.event.type === "sla.breached" && ctx.event.data?.target === "periodic_update";
+        const occurrence = period ? `periodic-${ctx.event.occurrenceKey}` : key;
+        await effects.customerEmail?.(
+          trx,
+          ticket,
+          action.template ?? "ticket.periodic_update",
+          {},
+          occurrence,
+          ctx.now,
+        );
         return;
+      }
       case "webhook":
         await effects.webhook?.(
           trx,

@@ -335,7 +335,8 @@ export function createSlaEngine(deps: {
     if (!policy) return null;
     const { clocks } = planSla(ticket.id, ledger, policy, now);
     for (const target of ["periodic_update", "next_response", "first_response"] as const) {
-      const clock = clocks.find((c) => c.target === target && !c.stoppedAt && c.dueAt > now);
+      // A paused clock (waiting on the customer, on hold) promises nothing until it runs again.
+      const clock = clocks.find((c) => c.target === target && !c.stoppedAt && c.state !== "paused" && c.dueAt > now);
       if (clock) return { at: clock.dueAt, timeZone: policy.core.calendar?.timezone ?? "Asia/Jakarta" };
     }
     return null;

@@ -73,6 +73,70 @@ describe("the escalation email", () => {
   });
 });
 
+describe("the periodic update while escalated", () => {
+  it("is sent by default once per period, saying which level has the ticket and the next time", async () => {
+    const ticket = await escalatedTicket("en", wib(2, "11:30"));
+    clock.set(wib(2, "14:30"));
+    await fireAll(t);
+    await fireAll(t);
+    let sent = await mails(ticket.id, "ticket.periodic_update");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text).toContain("Your request is still being handled by our level 2 team.");
+    expect(sent[0]!.text).toContain(`Next update by: ${jakarta(wib(2, "16:30"), "en")}`);
+    // Customer-safe words: a level, never the group's internal name.
+    expect(sent[0]!.text).not.toContain("Technical");
+
+    clock.set(wib(2, "16:00"));
+    await fireAll(t);
+    expect(await mails(ticket.id, "ticket.periodic_update")).toHaveLength(1);
+    // The next period: 16:30 + 120 business minutes is Tuesday 09:30 WIB.
+    clock.set(wib(2, "16:30"));
+    await fireAll(t);
+    await fireAll(t);
+    sent = await mails(ticket.id, "ticket.periodic_update");
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.text).toContain(`Next update by: ${jakarta(wib(3, "09:30"), "en")}`);
+  });
+
+  it("writes to an Indonesian customer in Indonesian, and stops once the ticket is solved", async () => {
+    const ticket = await escalatedTicket("id", wib(2, "11:30"));
+    clock.set(wib(2, "14:30"));
+    await fireAll(t);
+    const [sent] = await mails(ticket.id, "ticket.periodic_update");
+    expect(sent!.text).toContain("Permintaan Anda masih ditangani oleh tim tingkat 2 kami.");
+    expect(sent!.text).toContain(`Kabar berikutnya paling lambat: ${jakarta(wib(2, "16:30"), "id")}`);
+    await t.inject("PATCH", `/api/v1/tickets/${ticket.id}`, {
+      token: t.people.agent2.token,
+      body: { status: "solved", resolution_code: "fixed" },
+    });
+    clock.set(wib(3, "12:00"));
+    await fireAll(t);
+    expect(await mails(ticket.id, "ticket.periodic_update")).toHaveLength(1);
+  });
+});
+
+describe("the periodic update and an admin's rule that sends it too", () => {
+  it("still makes one mail per period, in the same words", async () => {
+    const rule = await t.inject("POST", "/api/v1/escalation-rules", {
+      body: {
+        name: "Kabari pelanggan",
+        event: "sla.breached",
+        conditions: { all: [{ field: "event.target", op: "is", value: "periodic_update" }] },
+        actions: [{ type: "notify", channel: "customer" }],
+      },
+    });
+    expect(rule.status).toBe(201);
+    const ticket = await escalatedTicket("en", wib(2, "11:30"));
+    clock.set(wib(2, "14:30"));
+    await fireAll(t);
+    const sent = await mails(ticket.id, "ticket.periodic_update");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text).toContain("Your request is still being handled by our level 2 team.");
+    expect(sent[0]!.text).toContain(`Next update by: ${jakarta(wib(2, "16:30"), "en")}`);
+    expect(sent[0]!.text).not.toContain("Kabari pelanggan");
+  });
+});
+
 describe("a customer's escalation request", () => {
   it("is promised an answer in business minutes on the policy's calendar, not wall-clock minutes", async () => {
     clock.set(wib(2, "16:00"));

@@ -1,5 +1,6 @@
 import { MAIL_TEMPLATE_KEYS } from "@eskala/contracts";
 import type { Transaction } from "kysely";
+import { customerTierLabel } from "@eskala/core/escalation";
 import type { Logger } from "pino";
 import type { DB, TicketRow } from "../../db/schema.ts";
 import type { EngineEffects } from "../../engine/effects.ts";
@@ -23,6 +24,30 @@ export type NextUpdate = (
 
 /** Templates that tell the customer when they will hear from us next. */
 const PROMISING = new Set<TemplateKey>(["ticket.escalated", "ticket.periodic_update"]);
+
+const STILL_WORKING = {
+  id: "Kami masih mengerjakannya dan akan mengabari Anda begitu ada perkembangan.",
+  en: "We are still working on it and will tell you as soon as there is progress.",
+};
+
+/**
+ * What a periodic update says, whoever sends it (the channels by default, or an admin's rule): who
+ * has the ticket in customer-safe words (a level, never a group's name), that work goes on, and
+ * the next update's time.
+ */
+export async function periodicUpdateVars(
+  nextUpdate: NextUpdate | undefined,
+  trx: Transaction<DB>,
+  ticket: TicketRow,
+  now: Date,
+): Promise<TemplateVars> {
+  const lang = ticket.language === "en" ? "en" : "id";
+  return {
+    tier_name: customerTierLabel(ticket.tier, lang),
+    update_text: STILL_WORKING[lang],
+    next_update_at: nextUpdate ? await nextUpdateText(nextUpdate, trx, ticket, now) : "",
+  };
+}
 
 /** `{{next_update_at}}` in the customer's language and the policy's zone; empty (the line is left out) without a promise. */
 export async function nextUpdateText(
@@ -55,7 +80,10 @@ export function engineCustomerEmail(
     for (const [key, value] of Object.entries(vars))
       filled[key] = ISO_INSTANT.test(value) ? formatInstant(new Date(value), lang) : value;
     if (filled.due_at && !filled.response_due_at) filled.response_due_at = filled.due_at;
-    if (PROMISING.has(template) && !filled.next_update_at && nextUpdate)
+    if (template === "ticket.periodic_update")
+      for (const [key, value] of Object.entries(await periodicUpdateVars(nextUpdate, trx, ticket, now)))
+        filled[key] ||= value;
+    else if (PROMISING.has(template) && !filled.next_update_at && nextUpdate)
       filled.next_update_at = await nextUpdateText(nextUpdate, trx, ticket, now);
     await enqueueCustomerEmail(trx, ticket, template, filled, now, { occurrence: occurrenceKey, config });
   };
