@@ -107,7 +107,10 @@ async function seedSomethingOfEach() {
     body: { title: "Reset a password", body: "Open settings.", status: "published", language: "en" },
   });
   await t.inject("POST", "/api/v1/escalation-rules", {
-    body: { name: "Fuzz rule", event: "ticket.created", actions: [] },
+    body: { name: "Fuzz rule", event: "ticket.created", actions: [{ type: "add_tag", tag: "fuzz" }] },
+  });
+  await t.inject("POST", "/api/v1/webhooks", {
+    body: { name: "Fuzz hook", url: "https://hooks.example.com/eskala", events: ["ticket.created"] },
   });
   await t.inject("POST", "/api/v1/calendars", {
     body: { name: "Fuzz hours", definition: { timezone: "Asia/Jakarta", always_open: true } },
@@ -134,8 +137,10 @@ function context(op: Operation): GenContext {
   const table = ID_TABLES.find(([re]) => re.test(op.path))?.[1];
   // The people the roles sign in as and their tokens stay out of reach: disabling the admin would end the run.
   const others = Object.entries(idsByTable).filter(([k]) => k !== "users" && k !== "api_tokens");
-  const ids = [...(table ? (idsByTable[table] ?? []) : []), ...others.flatMap(([, v]) => v.slice(0, 4)), UNKNOWN_ID];
+  const own = table ? (idsByTable[table] ?? []) : [];
+  const ids = [...own, ...others.flatMap(([, v]) => v.slice(0, 4)), UNKNOWN_ID];
   return {
+    own: own.length ? own : ids,
     resolve: (ref) => doc.components.schemas[ref.replace("#/components/schemas/", "")] ?? {},
     ids,
     emails: ["customer@test.local", "agent1@test.local", "new@example.com", "fuzz-customer@example.com"],

@@ -84,7 +84,8 @@ export const HOSTILE_BODIES: string[] = [
 
 export interface GenContext {
   resolve(ref: string): JsonSchema;
-  /** Ids known to exist, by the format or field they fill. */
+  /** Ids known to exist: of the kind the path names, and of every kind. */
+  own: string[];
   ids: string[];
   emails: string[];
 }
@@ -98,7 +99,13 @@ export function valueOf(schema: JsonSchema, ctx: GenContext, depth = 0): fc.Arbi
 
 /** An id in a path: mostly one that exists, else an unknown or hostile one. */
 export function idOf(ctx: GenContext): fc.Arbitrary<unknown> {
-  return fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...ctx.ids) }, fc.uuid(), hostile, fc.constant("1042"));
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...ctx.own) },
+    { weight: 2, arbitrary: fc.constantFrom(...ctx.ids) },
+    fc.uuid(),
+    hostile,
+    fc.constant("1042"),
+  );
 }
 
 function validOf(schema: JsonSchema, ctx: GenContext, depth: number): fc.Arbitrary<unknown> {
