@@ -85,6 +85,9 @@ const KNOWN_CODES = new Set([
   "rate_limited",
   "internal",
   "unavailable",
+  "uri_too_long",
+  "headers_too_large",
+  "request_timeout",
 ]);
 
 /** One sentence for any failure, in the viewer's language. */
