@@ -1,3 +1,4 @@
+import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { LoginBody, Problem, Session, UpdateMeBody, User } from "@eskala/contracts";
 import { requireActor } from "../auth/actor.ts";
@@ -5,6 +6,22 @@ import { createLoginThrottle } from "../auth/login-throttle.ts";
 import { AppError } from "../lib/app-error.ts";
 import { SESSION_COOKIE } from "./auth.hook.ts";
 import type { Api, Services } from "./context.ts";
+
+/** Sets the cookie of a session just opened (password or emailed link) and answers with its user and CSRF token. */
+export async function sendSession(
+  s: Services,
+  reply: FastifyReply,
+  opened: Awaited<ReturnType<Services["auth"]["openSession"]>>,
+) {
+  reply.setCookie(SESSION_COOKIE, opened.sessionToken, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax",
+    secure: s.config.ESKALA_PUBLIC_URL?.startsWith("https:") ?? false,
+    maxAge: opened.maxAgeSeconds,
+  });
+  return { user: await s.users.getOne(opened.actor.userId), csrf_token: opened.csrfToken };
+}
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 422: Problem, 429: Problem };
 
@@ -41,21 +58,12 @@ export function authRoutes(api: Api, s: Services): void {
         reply.header("retry-after", String((err as { retryAfterSeconds?: number }).retryAfterSeconds ?? 60));
         throw err;
       }
-      const { sessionToken, csrfToken, actor, maxAgeSeconds } = await s.auth
-        .login(req.body.email, req.body.password, now)
-        .catch((err: unknown) => {
-          if (err instanceof AppError && err.code === "unauthenticated") throttle.failed(req.ip, req.body.email, now);
-          throw err;
-        });
-      throttle.succeeded(req.ip, req.body.email, now);
-      reply.setCookie(SESSION_COOKIE, sessionToken, {
-        path: "/",
-        httpOnly: true,
-        sameSite: "lax",
-        secure: s.config.ESKALA_PUBLIC_URL?.startsWith("https:") ?? false,
-        maxAge: maxAgeSeconds,
+      const opened = await s.auth.login(req.body.email, req.body.password, now).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === "unauthenticated") throttle.failed(req.ip, req.body.email, now);
+        throw err;
       });
-      return { user: await s.users.getOne(actor.userId), csrf_token: csrfToken };
+      throttle.succeeded(req.ip, req.body.email, now);
+      return sendSession(s, reply, opened);
     },
   );
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MagicLinkBody, Problem, RedeemMagicLinkBody, Session } from "@eskala/contracts";
 import { createMagicLinkService } from "../auth/magic-link.service.ts";
-import { SESSION_COOKIE } from "./auth.hook.ts";
+import { sendSession } from "./auth.routes.ts";
 import type { Api, Services } from "./context.ts";
 
 const errors = { 400: Problem, 404: Problem, 410: Problem, 422: Problem, 429: Problem };
@@ -43,15 +43,7 @@ export function magicLinkRoutes(api: Api, s: Services): void {
       },
     },
     async (req, reply) => {
-      const { sessionToken, csrfToken, actor, maxAgeSeconds } = await links.redeem(req.body.token, s.clock.now());
-      reply.setCookie(SESSION_COOKIE, sessionToken, {
-        path: "/",
-        httpOnly: true,
-        sameSite: "lax",
-        secure: s.config.ESKALA_PUBLIC_URL?.startsWith("https:") ?? false,
-        maxAge: maxAgeSeconds,
-      });
-      return { user: await s.users.getOne(actor.userId), csrf_token: csrfToken };
+      return sendSession(s, reply, await links.redeem(req.body.token, s.clock.now()));
     },
   );
 }

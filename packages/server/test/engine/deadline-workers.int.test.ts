@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../harness.ts";
-import { killWorkers, startWorker, waitFor } from "./worker-processes.ts";
+import { killWorkers, startWorker, urgentPolicy, waitFor } from "./worker-processes.ts";
 
 /**
  * Deadlines on a real PostgreSQL with real `eskala worker` processes: each breach escalates its
@@ -37,15 +37,7 @@ describe.skipIf(!process.env.DATABASE_URL)("deadline timers with several worker 
   beforeAll(async () => {
     t = await startTestApp();
     const policy = await t.inject("POST", "/api/v1/sla-policies", {
-      body: {
-        name: "Urgent 24/7",
-        calendar_id: null,
-        conditions: { priorities: ["urgent"] },
-        pause_on_hold: false,
-        targets: { urgent: { first_response: SECONDS / 60 } },
-        tier_budgets: {},
-        ladder: [],
-      },
+      body: urgentPolicy(SECONDS),
     });
     expect(policy.status, policy.text).toBe(201);
     const rule = await t.inject("POST", "/api/v1/escalation-rules", {

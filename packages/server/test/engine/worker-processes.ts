@@ -28,3 +28,14 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ti
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** An SLA policy for urgent tickets, 24/7, whose first response is due `seconds` after creation. */
+export const urgentPolicy = (seconds: number, ladder: number[] = []) => ({
+  name: "Urgent 24/7",
+  calendar_id: null,
+  conditions: { priorities: ["urgent"] },
+  pause_on_hold: false,
+  targets: { urgent: { first_response: seconds / 60 } },
+  tier_budgets: {},
+  ladder,
+});
