@@ -32,6 +32,18 @@ export const AuditFieldChange = z.object({
 });
 export type AuditFieldChange = z.infer<typeof AuditFieldChange>;
 
+/**
+ * One changed part of a row, whole: a column, or one key of a JSON `definition`
+ * (`definition.actions`, `definition.targets`), so a reader can describe it as a sentence.
+ */
+export const AuditPart = z.object({
+  field: z.string(),
+  before: z.unknown().describe("Any JSON value; null when absent or redacted"),
+  after: z.unknown().describe("Any JSON value; null when absent or redacted"),
+  redacted: z.boolean(),
+});
+export type AuditPart = z.infer<typeof AuditPart>;
+
 export const AuditEntry = z
   .object({
     id: z.string(),
@@ -43,6 +55,8 @@ export const AuditEntry = z
     entity_name: z.string(),
     /** The fields that differ between before and after (every field on creation and deletion). */
     changes: z.array(AuditFieldChange),
+    /** The same differences by part, each with its whole value before and after (null when absent). */
+    parts: z.array(AuditPart),
   })
   .meta({ id: "AuditEntry" });
 export type AuditEntry = z.infer<typeof AuditEntry>;

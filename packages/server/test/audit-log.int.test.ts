@@ -24,6 +24,7 @@ type Entry = {
   entity_id: string;
   entity_name: string;
   changes: { field: string; before: unknown; after: unknown; redacted: boolean }[];
+  parts: { field: string; before: unknown; after: unknown; redacted: boolean }[];
 };
 
 async function entries(query: Record<string, string> = {}): Promise<Entry[]> {
@@ -60,6 +61,52 @@ describe("what is recorded", () => {
 
     expect((await t.inject("DELETE", `/api/v1/escalation-rules/${rule.body.id}`)).status).toBe(204);
     expect((await latest("rule", rule.body.id)).action).toBe("deleted");
+  });
+
+  it("a rule's changed parts come whole (all its actions, all its conditions), not one per nested path", async () => {
+    const rule = await t.inject("POST", "/api/v1/escalation-rules", {
+      body: {
+        name: "Upset customers",
+        event: "sentiment.negative",
+        conditions: { all: [{ field: "priority", op: "in", value: ["low", "medium"] }] },
+        actions: [{ type: "set_priority", priority: "high" }],
+      },
+    });
+    expect(rule.status, rule.text).toBe(201);
+    const created = await latest("rule", rule.body.id);
+    expect(created.parts).toContainEqual({
+      field: "event",
+      before: null,
+      after: "sentiment.negative",
+      redacted: false,
+    });
+    const patch = await t.inject("PATCH", `/api/v1/escalation-rules/${rule.body.id}`, {
+      body: {
+        actions: [
+          { type: "set_priority", priority: "high" },
+          { type: "add_tag", tag: "sentimen-negatif" },
+        ],
+      },
+    });
+    expect(patch.status, patch.text).toBe(200);
+    const changed = await latest("rule", rule.body.id);
+    expect(changed.parts).toEqual([
+      {
+        field: "definition.actions",
+        before: [{ type: "set_priority", priority: "high" }],
+        after: [
+          { type: "set_priority", priority: "high" },
+          { type: "add_tag", tag: "sentimen-negatif" },
+        ],
+        redacted: false,
+      },
+    ]);
+    // The flattened field list stays as it was for existing readers.
+    expect(changed.changes.map((c) => c.field).sort()).toEqual([
+      "definition.actions.2.tag",
+      "definition.actions.2.type",
+    ]);
+    expect((await t.inject("DELETE", `/api/v1/escalation-rules/${rule.body.id}`)).status).toBe(204);
   });
 
   it("SLA policies and calendars, with the changed fields of their definitions", async () => {

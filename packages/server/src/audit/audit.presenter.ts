@@ -1,4 +1,4 @@
-import type { AuditEntity, AuditEntry, AuditFieldChange, AuditValue } from "@eskala/contracts";
+import type { AuditEntity, AuditEntry, AuditFieldChange, AuditPart, AuditValue } from "@eskala/contracts";
 import type { AuditRow } from "./audit.repo.ts";
 
 // Bookkeeping columns a reader does not need in a list of changes.
@@ -44,6 +44,42 @@ export function fieldChanges(before: Record<string, unknown> | null, after: Reco
   return changes;
 }
 
+/** Columns, with a JSON `definition` split into its keys (`definition.actions`), values whole. */
+function splitParts(row: Record<string, unknown>): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(row)) {
+    if (k === "definition" && v && typeof v === "object" && !Array.isArray(v) && !isRedacted(v))
+      for (const [dk, dv] of Object.entries(v)) out.set(`${k}.${dk}`, dv);
+    else out.set(k, v);
+  }
+  return out;
+}
+
+/** The parts that differ, each whole, so a rule's actions read as one list rather than one line per path. */
+export function partChanges(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
+  const b = splitParts(before ?? {});
+  const a = splitParts(after ?? {});
+  const parts: AuditPart[] = [];
+  for (const field of new Set([...b.keys(), ...a.keys()])) {
+    if (HIDDEN_FIELDS.has(field)) continue;
+    const was = b.get(field);
+    const now = a.get(field);
+    if (isRedacted(was) || isRedacted(now)) {
+      if (before && after && !(isRedacted(now) && now.changed)) continue;
+      parts.push({ field, before: null, after: null, redacted: true });
+      continue;
+    }
+    if (before && after && same(was, now)) continue;
+    parts.push({
+      field,
+      before: was ?? null,
+      after: now ?? null,
+      redacted: false,
+    });
+  }
+  return parts;
+}
+
 export function presentAuditEntry(r: AuditRow): AuditEntry {
   return {
     id: String(r.id),
@@ -54,5 +90,6 @@ export function presentAuditEntry(r: AuditRow): AuditEntry {
     entity_id: r.entity_id,
     entity_name: r.entity_name,
     changes: fieldChanges(r.before, r.after),
+    parts: partChanges(r.before, r.after),
   };
 }

@@ -6,11 +6,11 @@ import type * as C from "@eskala/contracts";
 import { api } from "../../lib/api.ts";
 import { formatDateTime } from "../../lib/time.ts";
 import { AdminPage } from "./AdminPage.tsx";
+import { useAuditDescriber } from "./audit-describe.ts";
 
 type AuditEntry = z.infer<typeof C.AuditEntry>;
 type AuditPage = z.infer<typeof C.AuditLogPage>;
-type FieldChange = AuditEntry["changes"][number];
-type Value = FieldChange["before"];
+type AuditPart = AuditEntry["parts"][number];
 
 const ENTITIES = [
   "rule",
@@ -24,9 +24,8 @@ const ENTITIES = [
   "tier",
   "category",
 ] as const;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
-/** Who changed which configuration, when, before and after: sentences and a field list, newest first. */
+/** Who changed which configuration, when, before and after: sentences, one line per changed part, newest first. */
 export function AuditLogPage() {
   const { t } = useTranslation();
   const [entity, setEntity] = useState("");
@@ -79,11 +78,16 @@ export function AuditLogPage() {
 
 function AuditItem({ entry }: { entry: AuditEntry }) {
   const { t, i18n } = useTranslation();
+  const describe = useAuditDescriber();
   const actor = entry.actor.id ? entry.actor.name : t("audit.system");
   const sentence = t(`audit.sentence.${entry.action}`, {
     actor,
     kind: t(`audit.kinds.${entry.entity}`),
-    name: entry.entity_name,
+    name: describe.entityName(entry.entity, entry.entity_name),
+  });
+  const lines = entry.parts.flatMap((p) => {
+    const text = partText(p);
+    return text === null ? [] : [[p.field, text] as const];
   });
   return (
     <li className="audit-entry">
@@ -93,40 +97,26 @@ function AuditItem({ entry }: { entry: AuditEntry }) {
           {formatDateTime(entry.at, i18n.language)}
         </time>
       </p>
-      {entry.changes.length > 0 && (
+      {lines.length > 0 && (
         <ul className="audit-changes small">
-          {entry.changes.map((c) => (
-            <li key={c.field}>{changeText(entry.action, c)}</li>
+          {lines.map(([field, text]) => (
+            <li key={field}>{text}</li>
           ))}
         </ul>
       )}
     </li>
   );
 
-  function changeText(action: AuditEntry["action"], c: FieldChange): string {
-    const label = fieldLabel(c.field);
-    if (c.redacted) return t(action === "updated" ? "audit.redacted_changed" : "audit.redacted", { field: label });
-    if (action === "created") return t("audit.value", { field: label, value: show(c.after) });
-    if (action === "deleted") return t("audit.value", { field: label, value: show(c.before) });
-    return t("audit.change", { field: label, before: show(c.before), after: show(c.after) });
-  }
-
-  function fieldLabel(field: string): string {
-    const key = `audit.fields.${field.replace(/\./g, "_")}`;
-    if (i18n.exists(key)) return t(key);
-    // Nested settings read as a path: "targets › medium › first response".
-    return field
-      .replace(/^definition\./, "")
-      .split(".")
-      .map((part) => part.replace(/_/g, " "))
-      .join(" › ");
-  }
-
-  function show(v: Value): string {
-    if (v === null || v === "") return t("audit.none");
-    if (typeof v === "boolean") return v ? t("audit.yes") : t("audit.no");
-    if (Array.isArray(v)) return v.length ? v.map((x) => show(x)).join(", ") : t("audit.none");
-    if (typeof v === "string" && ISO.test(v)) return formatDateTime(v, i18n.language);
-    return String(v);
+  /** One changed part as a line: "actions: set priority to high → set priority to high; add tag “vip”". */
+  function partText(p: AuditPart): string | null {
+    const field = describe.label(entry.entity, p.field);
+    const show = (v: unknown) => describe.value(entry.entity, p.field, v);
+    if (p.redacted) return t(entry.action === "updated" ? "audit.redacted_changed" : "audit.redacted", { field });
+    if (entry.action === "created") return t("audit.value", { field, value: show(p.after) });
+    if (entry.action === "deleted") return t("audit.value", { field, value: show(p.before) });
+    const [before, after] = describe.narrow(p.field, p.before, p.after);
+    // A setting left out and the same setting written out (absent → off) read alike: not a change.
+    if (show(before) === show(after)) return null;
+    return t("audit.change", { field, before: show(before), after: show(after) });
   }
 }

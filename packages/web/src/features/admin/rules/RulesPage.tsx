@@ -5,12 +5,14 @@ import { Dialog } from "../../../ui/Dialog.tsx";
 import { Empty, ErrorNote } from "../../../ui/Notice.tsx";
 import { AdminPage } from "../AdminPage.tsx";
 import { useList, useRemove, useSave } from "../admin-api.ts";
-import { DryRunPanel, describeAction } from "./DryRunPanel.tsx";
+import { DryRunPanel } from "./DryRunPanel.tsx";
 import { RuleBuilder } from "./RuleBuilder.tsx";
+import { describeActions, describeEvent, useRuleNames } from "./rule-sentences.ts";
 
 /** Automatic escalation rules in firing order, each with its event, conditions and actions. */
 export function RulesPage() {
   const { t } = useTranslation();
+  const names = useRuleNames();
   const rules = useList<Rule>(["admin", "rules"], "/escalation-rules");
   const toggle = useSave<Rule>("/escalation-rules", [["admin", "rules"]]);
   const remove = useRemove("/escalation-rules", [["admin", "rules"]]);
@@ -40,12 +42,12 @@ export function RulesPage() {
               </span>
             </div>
             <p className="small">
-              <strong>{t("rules.when")}</strong> {t(`rules.events.${r.event}`)}
+              <strong>{t("rules.when")}</strong> {describeEvent(r.event, t)}
               {(r.conditions.all?.length ?? 0) + (r.conditions.any?.length ?? 0) > 0 &&
                 ` · ${t("rules.n_conditions", { count: (r.conditions.all?.length ?? 0) + (r.conditions.any?.length ?? 0) })}`}
             </p>
             <p className="small">
-              <strong>{t("rules.then")}</strong> {r.actions.map((a) => describeAction(a, t)).join("; ")}
+              <strong>{t("rules.then")}</strong> {describeActions(r.actions, t, names)}
             </p>
             <div className="button-row start">
               <button type="button" className="button small" onClick={() => setDryRun(r)}>
