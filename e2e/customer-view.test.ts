@@ -5,16 +5,7 @@
  * packages/server/test/customer-view.int.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import {
-  DEMO,
-  closeSession,
-  openSession,
-  screenshot,
-  startHarness,
-  unique,
-  type Harness,
-  type Session,
-} from "./harness.ts";
+import { DEMO, journeySession, screenshot, startHarness, unique, type Harness, type Session } from "./harness.ts";
 
 const S = "SENTINEL-INTERNAL-7f3a";
 let h: Harness;
@@ -26,15 +17,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function session(ctx: TestContext, email: string): Promise<Session> {
-  const s = await openSession(h, email);
-  s.context.setDefaultTimeout(20_000);
-  await s.api.patch("/me", { language: "en" });
-  ctx.onTestFinished(() =>
-    closeSession(s, ctx.task.name.replace(/\W+/g, "-").slice(0, 60), ctx.task.result?.state === "fail"),
-  );
-  return s;
-}
+const session = (ctx: TestContext, email: string): Promise<Session> => journeySession(h, ctx, email, "en");
 
 /** Everything the page shows or carries: its text and its markup (titles, labels, attributes). */
 const pageText = async (s: Session) =>

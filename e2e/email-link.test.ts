@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vit
 import { simpleParser, type ParsedMail } from "mailparser";
 import nodemailer from "nodemailer";
 import { SMTPServer } from "smtp-server";
-import { DEMO, closeSession, openSession, startHarness, unique, type Harness, type Session } from "./harness.ts";
+import { DEMO, journeySession, startHarness, unique, type Harness, type Session } from "./harness.ts";
 
 let h: Harness;
 let capture: SMTPServer;
@@ -69,14 +69,7 @@ function linkIn(mail: ParsedMail, path: RegExp): string {
   return `${u.pathname}${u.search}`;
 }
 
-async function session(ctx: TestContext, email?: string): Promise<Session> {
-  const s = await openSession(h, email);
-  s.context.setDefaultTimeout(20_000);
-  ctx.onTestFinished(() =>
-    closeSession(s, ctx.task.name.replace(/\W+/g, "-").slice(0, 60), ctx.task.result?.state === "fail"),
-  );
-  return s;
-}
+const session = (ctx: TestContext, email?: string): Promise<Session> => journeySession(h, ctx, email);
 
 describe("a customer created by email", () => {
   it("signs in by the emailed link (once) and rates from the solved email's survey link", async (ctx) => {

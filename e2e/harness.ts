@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { TestContext } from "vitest";
 
 const REPO = resolve(fileURLToPath(new URL("..", import.meta.url)));
 /** The checkout whose server is started (another one can be named for local runs). */
@@ -192,6 +193,25 @@ async function unsignedApi(): Promise<Api> {
 export async function closeSession(s: Session, name: string, failed: boolean): Promise<void> {
   await s.context.tracing.stop(failed ? { path: join(ARTIFACTS, `trace-${name}.zip`) } : {}).catch(() => undefined);
   await s.context.close().catch(() => undefined);
+}
+
+/**
+ * A journey's session: signed in as `email` (the page in `language`, when given), closed when the
+ * journey ends, its trace kept if the journey failed.
+ */
+export async function journeySession(
+  h: Harness,
+  ctx: TestContext,
+  email?: string,
+  language?: "id" | "en",
+): Promise<Session> {
+  const s = await openSession(h, email);
+  s.context.setDefaultTimeout(20_000);
+  if (email && language) await s.api.patch("/me", { language });
+  ctx.onTestFinished(() =>
+    closeSession(s, ctx.task.name.replace(/\W+/g, "-").slice(0, 60), ctx.task.result?.state === "fail"),
+  );
+  return s;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

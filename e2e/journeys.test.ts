@@ -4,16 +4,7 @@
  * A journey the server cannot support yet is `it.skip`, with the reason beside it.
  */
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import {
-  DEMO,
-  closeSession,
-  openSession,
-  screenshot,
-  startHarness,
-  unique,
-  type Harness,
-  type Session,
-} from "./harness.ts";
+import { DEMO, journeySession, screenshot, startHarness, unique, type Harness, type Session } from "./harness.ts";
 
 let h: Harness;
 
@@ -25,16 +16,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** A session closed when the journey ends; its trace is kept if the journey failed. */
-async function session(ctx: TestContext, email?: string, language?: "id" | "en"): Promise<Session> {
-  const s = await openSession(h, email);
-  s.context.setDefaultTimeout(20_000);
-  if (email && language) await s.api.patch("/me", { language });
-  ctx.onTestFinished(() =>
-    closeSession(s, ctx.task.name.replace(/\W+/g, "-").slice(0, 60), ctx.task.result?.state === "fail"),
-  );
-  return s;
-}
+const session = (ctx: TestContext, email?: string, language?: "id" | "en"): Promise<Session> =>
+  journeySession(h, ctx, email, language);
 
 type TicketRef = { id: string; number: number; subject: string };
 

@@ -5,16 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import type { Page } from "playwright-core";
-import {
-  DEMO,
-  closeSession,
-  openSession,
-  screenshot,
-  startHarness,
-  unique,
-  type Harness,
-  type Session,
-} from "./harness.ts";
+import { DEMO, journeySession, screenshot, startHarness, unique, type Harness, type Session } from "./harness.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -24,15 +15,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function session(ctx: TestContext, email: string, language: "id" | "en"): Promise<Session> {
-  const s = await openSession(h, email);
-  s.context.setDefaultTimeout(20_000);
-  await s.api.patch("/me", { language });
-  ctx.onTestFinished(() =>
-    closeSession(s, ctx.task.name.replace(/\W+/g, "-").slice(0, 60), ctx.task.result?.state === "fail"),
-  );
-  return s;
-}
+const session = (ctx: TestContext, email: string, language: "id" | "en"): Promise<Session> =>
+  journeySession(h, ctx, email, language);
 
 /** Every CSP violation the page reports, as Chromium logs them. */
 function cspViolations(page: Page): string[] {

@@ -24,24 +24,33 @@ function flatten(value: unknown, prefix: string, out: Flat): Flat {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** The fields that differ between the row before and after (all of them on creation and deletion). */
-export function fieldChanges(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
-  const b = flatten(before ?? {}, "", new Map());
-  const a = flatten(after ?? {}, "", new Map());
-  const changes: AuditFieldChange[] = [];
+/**
+ * What differs between two maps of a row's values (`before`/`after` null on creation and deletion:
+ * then every value): redacted values only as "changed", when they did.
+ */
+function diff<V>(before: Map<string, unknown> | null, after: Map<string, unknown> | null) {
+  const out: { field: string; before: V | null; after: V | null; redacted: boolean }[] = [];
+  const b = before ?? new Map<string, unknown>();
+  const a = after ?? new Map<string, unknown>();
   for (const field of new Set([...b.keys(), ...a.keys()])) {
     if (HIDDEN_FIELDS.has(field)) continue;
     const was = b.get(field);
     const now = a.get(field);
     if (isRedacted(was) || isRedacted(now)) {
       if (before && after && !(isRedacted(now) && now.changed)) continue;
-      changes.push({ field, before: null, after: null, redacted: true });
+      out.push({ field, before: null, after: null, redacted: true });
       continue;
     }
     if (before && after && same(was, now)) continue;
-    changes.push({ field, before: was ?? null, after: now ?? null, redacted: false });
+    out.push({ field, before: (was ?? null) as V | null, after: (now ?? null) as V | null, redacted: false });
   }
-  return changes;
+  return out;
+}
+
+/** The fields that differ between the row before and after (all of them on creation and deletion). */
+export function fieldChanges(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
+  const flat = (row: Record<string, unknown> | null) => (row ? flatten(row, "", new Map()) : null);
+  return diff<AuditValue>(flat(before), flat(after)) satisfies AuditFieldChange[];
 }
 
 /** Columns, with a JSON `definition` split into its keys (`definition.actions`), values whole. */
@@ -57,27 +66,8 @@ function splitParts(row: Record<string, unknown>): Map<string, unknown> {
 
 /** The parts that differ, each whole, so a rule's actions read as one list rather than one line per path. */
 export function partChanges(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
-  const b = splitParts(before ?? {});
-  const a = splitParts(after ?? {});
-  const parts: AuditPart[] = [];
-  for (const field of new Set([...b.keys(), ...a.keys()])) {
-    if (HIDDEN_FIELDS.has(field)) continue;
-    const was = b.get(field);
-    const now = a.get(field);
-    if (isRedacted(was) || isRedacted(now)) {
-      if (before && after && !(isRedacted(now) && now.changed)) continue;
-      parts.push({ field, before: null, after: null, redacted: true });
-      continue;
-    }
-    if (before && after && same(was, now)) continue;
-    parts.push({
-      field,
-      before: was ?? null,
-      after: now ?? null,
-      redacted: false,
-    });
-  }
-  return parts;
+  const split = (row: Record<string, unknown> | null) => (row ? splitParts(row) : null);
+  return diff<AuditPart["before"]>(split(before), split(after)) satisfies AuditPart[];
 }
 
 export function presentAuditEntry(r: AuditRow): AuditEntry {
