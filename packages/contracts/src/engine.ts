@@ -16,7 +16,12 @@ export const CreateEscalationBody = z.strictObject({
   type: z.enum(["hierarchical", "functional", "supervisor", "de_escalation", "reassignment"]).optional(),
   reason: EscalationReason,
   reason_text: z.string().trim().max(2000).optional(),
-  note: z.string().trim().min(1, "a handoff note is required").max(LIMITS.note).describe("Handoff note: what was tried, what is known"),
+  note: z
+    .string()
+    .trim()
+    .min(1, "a handoff note is required")
+    .max(LIMITS.note)
+    .describe("Handoff note: what was tried, what is known"),
 });
 export type CreateEscalationBody = z.infer<typeof CreateEscalationBody>;
 
@@ -82,4 +87,17 @@ export const EscalationRule = z
   .meta({ id: "EscalationRule" });
 
 export const QueueName = z.enum(["mine", "group", "breaching", "escalated-to-me"]);
-export const QueueItem = TicketSummary.extend({ next_due_at: Instant.nullable(), next_due_target: z.string().nullable() });
+export const QueueItem = TicketSummary.extend({
+  next_due_at: Instant.nullable(),
+  next_due_target: z.string().nullable(),
+});
+/** How many tickets each queue holds, and how many tickets there are in all (every status). */
+export const QueueCounts = z
+  .object({
+    mine: z.number().int(),
+    group: z.number().int(),
+    breaching: z.number().int(),
+    "escalated-to-me": z.number().int(),
+    all: z.number().int(),
+  })
+  .meta({ id: "QueueCounts" });

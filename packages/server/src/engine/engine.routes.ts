@@ -7,6 +7,7 @@ import {
   EscalationRule,
   Id,
   Problem,
+  QueueCounts,
   QueueItem,
   QueueName,
   RuleBody,
@@ -16,7 +17,7 @@ import { requireActor } from "../auth/actor.ts";
 import type { Api, Services } from "../http/context.ts";
 import type { EscalationService, RequestResponseDue } from "./escalation.service.ts";
 import type { RulesService } from "./rules.service.ts";
-import { board, queue } from "./queues.ts";
+import { board, queue, queueCounts } from "./queues.ts";
 
 const IdParams = z.object({ id: Id });
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem };
@@ -198,6 +199,17 @@ export function engineRoutes(deps: {
     );
 
     tags = ["queues"];
+    api.get(
+      "/api/v1/queues/counts",
+      {
+        schema: {
+          tags,
+          summary: "How many tickets each queue holds (the totals, not a page), and all tickets",
+          response: { 200: QueueCounts, ...errors },
+        },
+      },
+      async (req) => queueCounts(s.database.db, requireActor(req.actor)),
+    );
     api.get(
       "/api/v1/queues/:name",
       {

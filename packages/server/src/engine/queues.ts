@@ -29,71 +29,102 @@ function base(db: Kysely<DB>) {
     .where("t.status", "in", OPEN);
 }
 
-/** The agent console's queues: mine, my groups' unassigned, breaching soon (nearest deadline first), escalated to me. */
-export async function queue(
-  db: Kysely<DB>,
-  actor: Actor,
-  name: "mine" | "group" | "breaching" | "escalated-to-me",
-  limit: number,
-) {
-  if (actor.role === "customer") throw forbidden("Queues are for agents");
+export type QueueName = "mine" | "group" | "breaching" | "escalated-to-me";
+const QUEUE_NAMES: readonly QueueName[] = ["mine", "group", "breaching", "escalated-to-me"];
+const NO_GROUP = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * Which open tickets a queue holds for this person, without order: the list and its count share it.
+ * "Escalated to me" holds a ticket while its latest move (escalation record) brought it to me, one
+ * of my groups or my tier and it is still there: same tier and group as the move's target, and either
+ * mine or waiting unassigned. A later move (on to tier 3, back down) or a solve takes it out.
+ */
+function queueWhere(db: Kysely<DB>, actor: Actor, name: QueueName) {
   const groups = [...new Set([...actor.groupIds, ...actor.supervisedGroupIds])];
-  let q = base(db);
+  const inGroups = groups.length ? groups : [NO_GROUP];
+  const q = base(db);
   switch (name) {
     case "mine":
-      q = q
-        .where("t.assignee_id", "=", actor.userId)
-        .orderBy(sql`t.next_due_at nulls last`)
-        .orderBy("t.created_at");
-      break;
+      return q.where("t.assignee_id", "=", actor.userId);
     case "group":
-      q = q
-        .where("t.assignee_id", "is", null)
-        .where("t.group_id", "in", groups.length ? groups : ["00000000-0000-0000-0000-000000000000"])
-        .orderBy(sql`t.next_due_at nulls last`)
-        .orderBy("t.created_at");
-      break;
-    case "breaching":
-      q = q.where("t.next_due_at", "is not", null);
-      if (actor.role !== "admin")
-        q = q.where((eb) =>
-          eb.or([
-            eb("t.assignee_id", "=", actor.userId),
-            eb("t.group_id", "in", groups.length ? groups : ["00000000-0000-0000-0000-000000000000"]),
-          ]),
-        );
-      q = q.orderBy("t.next_due_at");
-      break;
+      return q.where("t.assignee_id", "is", null).where("t.group_id", "in", inGroups);
+    case "breaching": {
+      const due = q.where("t.next_due_at", "is not", null);
+      return actor.role === "admin"
+        ? due
+        : due.where((eb) => eb.or([eb("t.assignee_id", "=", actor.userId), eb("t.group_id", "in", inGroups)]));
+    }
     case "escalated-to-me":
-      q = q
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom("escalations as e")
-              .select("e.id")
-              .whereRef("e.ticket_id", "=", "t.id")
-              .where((w) =>
-                w.or([
-                  w("e.to_assignee_id", "=", actor.userId),
-                  w.and([
-                    w("e.to_assignee_id", "is", null),
-                    w("e.to_group_id", "in", groups.length ? groups : ["00000000-0000-0000-0000-000000000000"]),
-                  ]),
-                ]),
-              )
-              .where("e.type", "in", ["hierarchical", "functional", "supervisor"]),
-          ),
-        )
-        .where((eb) => eb.or([eb("t.assignee_id", "=", actor.userId), eb("t.assignee_id", "is", null)]))
-        .orderBy("t.escalated_at", "desc");
-      break;
+      return (
+        q
+          .where("t.escalated_at", "is not", null)
+          // The ticket's latest move: one index probe per escalated open ticket (escalations_ticket_idx).
+          .innerJoinLateral(
+            (eb) =>
+              eb
+                .selectFrom("escalations as e")
+                .select(["e.type", "e.to_tier", "e.to_group_id", "e.to_assignee_id"])
+                .whereRef("e.ticket_id", "=", "t.id")
+                .orderBy("e.created_at", "desc")
+                .orderBy("e.id", "desc")
+                .limit(1)
+                .as("last"),
+            (join) => join.onTrue(),
+          )
+          .where("last.type", "in", ["hierarchical", "functional", "supervisor"])
+          .where((eb) =>
+            eb.or([
+              eb("last.to_assignee_id", "=", actor.userId),
+              eb("last.to_group_id", "in", inGroups),
+              ...(actor.tier !== null ? [eb("last.to_tier", "=", actor.tier)] : []),
+            ]),
+          )
+          // Still where the move left it.
+          .whereRef("t.tier", "=", "last.to_tier")
+          .where(sql<boolean>`t.group_id is not distinct from last.to_group_id`)
+          .where((eb) => eb.or([eb("t.assignee_id", "=", actor.userId), eb("t.assignee_id", "is", null)]))
+      );
   }
-  const rows = await q.limit(limit).execute();
+}
+
+/** The agent console's queues: mine, my groups' unassigned, breaching soon (nearest deadline first), escalated to me. */
+export async function queue(db: Kysely<DB>, actor: Actor, name: QueueName, limit: number) {
+  if (actor.role === "customer") throw forbidden("Queues are for agents");
+  const q = queueWhere(db, actor, name);
+  const ordered =
+    name === "breaching"
+      ? q.orderBy("t.next_due_at")
+      : name === "escalated-to-me"
+        ? q.orderBy("t.escalated_at", "desc")
+        : q.orderBy(sql`t.next_due_at nulls last`).orderBy("t.created_at");
+  const rows = await ordered.limit(limit).execute();
   return rows.map((r) => ({
     ...presentTicketSummary(r as unknown as TicketView),
     next_due_at: r.next_due_at ? new Date(r.next_due_at).toISOString() : null,
     next_due_target: r.next_due_target ?? null,
   }));
+}
+
+/**
+ * How many tickets each queue holds (not how many a page shows), and how many tickets there are in
+ * all (every status) for the console's "All tickets".
+ */
+export async function queueCounts(db: Kysely<DB>, actor: Actor): Promise<Record<QueueName | "all", number>> {
+  if (actor.role === "customer") throw forbidden("Queues are for agents");
+  const counts = await Promise.all(
+    QUEUE_NAMES.map((name) =>
+      queueWhere(db, actor, name)
+        .clearSelect()
+        .select(sql<number>`count(*)::int`.as("n"))
+        .executeTakeFirstOrThrow()
+        .then((r) => [name, r.n] as const),
+    ),
+  );
+  const all = await db
+    .selectFrom("tickets")
+    .select(sql<number>`count(*)::int`.as("n"))
+    .executeTakeFirstOrThrow();
+  return { ...Object.fromEntries(counts), all: all.n } as Record<QueueName | "all", number>;
 }
 
 /** The supervisor board: live SLA risk, escalations of the last 24 hours by reason, open customer requests, agent load. */
@@ -109,7 +140,10 @@ export async function board(db: Kysely<DB>, actor: Actor, now: Date) {
       .orderBy("t.next_due_at", "desc")
       .limit(25)
       .execute()
-      .then(async (breached) => [...breached, ...(await base(db).where("t.next_due_at", ">", now).orderBy("t.next_due_at").limit(50).execute())]),
+      .then(async (breached) => [
+        ...breached,
+        ...(await base(db).where("t.next_due_at", ">", now).orderBy("t.next_due_at").limit(50).execute()),
+      ]),
     db
       .selectFrom("escalations")
       .select(["reason", sql<number>`count(*)::int`.as("count")])

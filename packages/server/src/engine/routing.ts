@@ -46,7 +46,10 @@ const flushMarks: DeferredFlush<MarkRow> = async (trx, rows) => {
   );
 };
 
-/** The agents of a group with what routing needs: presence, capacity, open load, skills, languages. */
+/**
+ * The agents routing may give a group's tickets to (its members; for a tier's group, those of that
+ * tier) with what routing needs: presence, capacity, open load, skills, languages.
+ */
 export async function loadRoutingAgents(db: Executor, groupId: string): Promise<RoutingAgent[]> {
   if (!isDeferred(db)) return readRoutingAgents(db, groupId);
   const groups = readInTransaction.get(db) ?? new Map<string, RoutingAgent[]>();
@@ -62,6 +65,7 @@ async function readRoutingAgents(db: Executor, groupId: string): Promise<Routing
     .selectFrom("group_members as gm")
     .innerJoin("agent_profiles as p", "p.user_id", "gm.user_id")
     .innerJoin("users as u", "u.id", "gm.user_id")
+    .innerJoin("groups as g", "g.id", "gm.group_id")
     .select([
       "p.user_id",
       "p.presence",
@@ -79,6 +83,11 @@ async function readRoutingAgents(db: Executor, groupId: string): Promise<Routing
     ])
     .where("gm.group_id", "=", groupId)
     .where("u.disabled", "=", false)
+    // A tier's group routes to agents of that tier only: membership is where an admin made someone
+    // an agent, and a supervisor of another tier who is listed there does not take its tickets.
+    .where((eb) =>
+      eb.or([eb("g.kind", "!=", "tier"), eb("g.tier_level", "is", null), eb("p.tier", "=", eb.ref("g.tier_level"))]),
+    )
     .execute();
   return rows.map((r) => ({
     id: r.user_id,

@@ -57,7 +57,8 @@ export const STAFF: Staff[] = [
     name: "Bambang Wijaya",
     role: "supervisor",
     tier: 2,
-    groups: ["frontline", "technical"],
+    // Supervises both groups without being their agent: tickets escalated to tier 2 go to its agents.
+    groups: [],
     skills: [
       ["account", 3],
       ["payments", 3],

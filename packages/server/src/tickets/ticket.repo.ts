@@ -236,6 +236,32 @@ export async function listTicketViews(
   return (await q.orderBy(col, dir).orderBy("t.id", dir).limit(limit).execute()) as TicketView[];
 }
 
+/**
+ * A ticket matches search text by its own words (subject, description: ticket_search), its
+ * requester's name or email, its organisation's name, or a tag equal to the text (any case). 'simple' words, no
+ * stemming: Indonesian and English alike.
+ *
+ * The plan: the matching requesters and organisations are resolved first, each `array(select …)` an
+ * init plan run once through the GIN indexes of migration 017 (a handful of rows from small
+ * tables), so each ticket row costs an `= any(…)` test of its requester_id and organization_id,
+ * like the tag test over the row's own array; the ticket's words stay the exists probe of ticket_search's primary key they
+ * were. An OR of joins or a UNION of ticket ids would make the planner collect every match before
+ * it could take the newest 50; this keeps the list walking its sort index and stopping at the limit.
+ */
+function matchesText(text: string) {
+  const query = sql`websearch_to_tsquery('simple', ${text})`;
+  const word = text.trim().toLowerCase();
+  return sql<boolean>`(
+    exists (select 1 from ticket_search s where s.ticket_id = t.id and s.search @@ ${query})
+    or t.requester_id = any(array(
+      select u.id from users u
+      where people_search_words(u.name, u.email) @@ ${query} or lower(u.email) = ${word}))
+    or t.organization_id = any(array(
+      select o.id from organizations o where to_tsvector('simple', o.name) @@ ${query}))
+    or exists (select 1 from unnest(t.tags) tag where lower(tag) = ${word})
+  )`;
+}
+
 function applyFilter<Q extends SelectQueryBuilder<any, any, any>>(query: Q, f: TicketFilter): Q {
   let q = query as SelectQueryBuilder<any, any, any>;
   if (f.status?.length) q = q.where("t.status", "in", f.status);
@@ -250,11 +276,7 @@ function applyFilter<Q extends SelectQueryBuilder<any, any, any>>(query: Q, f: T
   if (f.tag) q = q.where(sql<boolean>`t.tags @> array[${f.tag}]::text[]`);
   if (f.q) {
     const number = /^#?(\d{1,12})$/.exec(f.q)?.[1];
-    q = number
-      ? q.where("t.number", "=", Number(number))
-      : q.where(
-          sql<boolean>`exists (select 1 from ticket_search s where s.ticket_id = t.id and s.search @@ websearch_to_tsquery('simple', ${f.q}))`,
-        );
+    q = number ? q.where("t.number", "=", Number(number)) : q.where(matchesText(f.q));
   }
   if (f.visibleTo) {
     const { requesterId, organizationId } = f.visibleTo;
