@@ -1,7 +1,7 @@
 import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from "react-router";
-import { useLiveUpdates } from "../../lib/live.ts";
+import { useLiveUpdates, usePollInterval } from "../../lib/live.ts";
 import { QUEUE_KEYS, type User } from "../../lib/types.ts";
 import { Loading } from "../../ui/Notice.tsx";
 import { LanguageSwitch } from "../auth/LanguageSwitch.tsx";
@@ -9,6 +9,7 @@ import { PresenceSelect } from "../auth/PresenceSelect.tsx";
 import { canSupervise, isAdmin, useLogout } from "../auth/session.ts";
 import { NotificationsBell } from "../notifications/NotificationsBell.tsx";
 import { ConnectionBanner } from "./ConnectionBanner.tsx";
+import { useQueueCounts, type QueueCounts } from "./queues.ts";
 
 const ADMIN_SECTIONS = [
   "tiers",
@@ -23,6 +24,20 @@ const ADMIN_SECTIONS = [
   "audit",
 ] as const;
 
+/** A queue's total beside its name in the navigation, read out as a sentence. */
+function QueueCount({ counts, queue }: { counts: QueueCounts | undefined; queue: keyof QueueCounts }) {
+  const { t } = useTranslation();
+  if (!counts) return null;
+  return (
+    <>
+      <span className="nav-count" aria-hidden="true">
+        {counts[queue]}
+      </span>
+      <span className="sr-only"> · {t("console.count", { count: counts[queue] })}</span>
+    </>
+  );
+}
+
 /** The agents' frame: header (language, presence, notifications, sign out), left navigation, content. */
 export function AppShell({ user }: { user: User }) {
   const { t } = useTranslation();
@@ -32,6 +47,7 @@ export function AppShell({ user }: { user: User }) {
   const [params] = useSearchParams();
   useLiveUpdates(true);
   const currentQueue = pathname.startsWith("/app/tickets") ? (params.get("queue") ?? "mine") : null;
+  const counts = useQueueCounts(usePollInterval(30_000)).data;
 
   return (
     <div className="app">
@@ -75,6 +91,7 @@ export function AppShell({ user }: { user: User }) {
                   aria-current={currentQueue === q ? "page" : undefined}
                 >
                   {t(`queues.${q}`)}
+                  <QueueCount counts={counts} queue={q} />
                 </Link>
               </li>
             ))}
@@ -85,6 +102,7 @@ export function AppShell({ user }: { user: User }) {
                 aria-current={currentQueue === "all" ? "page" : undefined}
               >
                 {t("queues.all")}
+                <QueueCount counts={counts} queue="all" />
               </Link>
             </li>
           </ul>

@@ -7,7 +7,7 @@ import { Empty, ErrorNote, Loading } from "../../ui/Notice.tsx";
 import { TicketView } from "../ticket/TicketView.tsx";
 import { FilterBar } from "./FilterBar.tsx";
 import { TicketList } from "./TicketList.tsx";
-import { useTicketList, type ListFilters, type ListKey } from "./queues.ts";
+import { isWholeQueue, useQueueCounts, useTicketList, type ListFilters, type ListKey } from "./queues.ts";
 
 function readKey(value: string | null): ListKey {
   return value === "all" || (QUEUE_KEYS as readonly string[]).includes(value ?? "") ? (value as ListKey) : "mine";
@@ -41,6 +41,7 @@ export function ConsolePage({ user }: { user: User }) {
 
   const poll = usePollInterval(30_000);
   const list = useTicketList(key, filters, user, poll);
+  const counts = useQueueCounts(poll);
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const source = list.data?.pages[0]?.source;
   const search = params.toString();
@@ -56,7 +57,12 @@ export function ConsolePage({ user }: { user: User }) {
         <div className="list-head">
           <h1 id="list-title">{title}</h1>
           <span className="count" aria-live="polite">
-            {list.isSuccess && t("console.count", { count: items.length })}
+            {list.isSuccess &&
+              (isWholeQueue(key, filters) && counts.data
+                ? t("console.count", { count: counts.data[key] })
+                : list.hasNextPage
+                  ? t("console.count_more", { count: items.length })
+                  : t("console.count", { count: items.length }))}
           </span>
         </div>
         <FilterBar filters={filters} onChange={setFilters} />

@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, isNotAvailable } from "../../lib/api.ts";
 import type { Items, Page, Priority, QueueKey, TicketStatus, TicketSummary, User } from "../../lib/types.ts";
 
@@ -98,4 +98,25 @@ export function useTicketList(key: ListKey, filters: ListFilters, user: User, po
     refetchInterval: pollMs,
     staleTime: 10_000,
   });
+}
+
+export type QueueCounts = Record<ListKey, number>;
+
+/**
+ * How many tickets each queue holds, and all tickets: totals, not the rows a page loaded. Its key
+ * starts with "queue", so every live update that refreshes the lists refreshes the counts too.
+ */
+export function useQueueCounts(pollMs: number | false) {
+  return useQuery({
+    queryKey: ["queue", "counts"],
+    queryFn: () => api.get<QueueCounts>("/queues/counts"),
+    refetchInterval: pollMs,
+    staleTime: 10_000,
+    retry: (n, err) => !isNotAvailable(err) && n < 2,
+  });
+}
+
+/** Whether a list shows a queue as it is (no search, no filter beyond the default): its total applies. */
+export function isWholeQueue(key: ListKey, f: ListFilters): boolean {
+  return !f.q && !f.priority && f.status === (key === "all" ? "any" : "open");
 }
