@@ -97,8 +97,11 @@ export const Notification = z
   .object({
     id: Id,
     kind: z.string(),
-    title: z.string(),
+    title: z.string().describe("English fallback wording"),
     body: z.string(),
+    params: z
+      .record(z.string(), z.union([z.string(), z.number(), z.null()]))
+      .describe("The kind's parameters (ticket number, subject, rule, target, author), for wording it in any language"),
     ticket_id: Id.nullable(),
     read_at: Instant.nullable(),
     created_at: Instant,

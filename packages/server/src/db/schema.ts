@@ -311,6 +311,8 @@ export interface NotificationsTable {
   kind: string;
   title: string;
   body: Generated<string>;
+  /** The kind's parameters, for wording it in the viewer's language (018). */
+  params: Generated<Record<string, string | number | null>>;
   read_at: Date | null;
   created_at: Timestamp;
 }

@@ -60,8 +60,11 @@ export interface NotificationInput {
   userIds: readonly string[];
   /** A short machine name: `sla.warning`, `escalation.assigned`, `mention`… */
   kind: string;
+  /** English fallback wording, for API clients and old app versions. */
   title: string;
   body?: string;
+  /** What the web app words per viewer language (`notification.<kind>` in its locales). */
+  params?: Record<string, string | number | null>;
   ticketId?: string | null;
   /** Names the occurrence; with the user it makes the row idempotent. */
   key: string;
@@ -81,7 +84,13 @@ export async function enqueueNotification(trx: Executor, input: NotificationInpu
       kind: "notification" as const,
       key: `notification:${userId}:${input.key}`,
       ticketId: input.ticketId ?? null,
-      payload: { user_id: userId, kind: input.kind, title: input.title, body: input.body ?? "" },
+      payload: {
+        user_id: userId,
+        kind: input.kind,
+        title: input.title,
+        body: input.body ?? "",
+        params: input.params ?? {},
+      },
     })),
     input.now,
   );

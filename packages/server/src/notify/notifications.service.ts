@@ -23,7 +23,7 @@ export function createNotificationService(deps: { db: Kysely<DB> }) {
     async list(actor: Actor, query: { limit: number; unread?: boolean | undefined }) {
       let q = db
         .selectFrom("notifications")
-        .select(["id", "kind", "title", "body", "ticket_id", "read_at", "created_at"])
+        .select(["id", "kind", "title", "body", "params", "ticket_id", "read_at", "created_at"])
         .where("user_id", "=", actor.userId);
       if (query.unread) q = q.where("read_at", "is", null);
       const rows = await q.orderBy("created_at", "desc").orderBy("id").limit(query.limit).execute();

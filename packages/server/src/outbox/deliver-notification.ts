@@ -10,6 +10,7 @@ interface Inserted {
   kind: string;
   title: string;
   body: string;
+  params: Record<string, string | number | null>;
   ticket_id: string | null;
   created_at: Date;
 }
@@ -39,6 +40,7 @@ export function notificationHandler(): KindHandler {
                 kind: p.kind ?? "info",
                 title: p.title,
                 body: p.body ?? "",
+                params: p.params ?? {},
               },
             ]
           : [];
@@ -46,12 +48,12 @@ export function notificationHandler(): KindHandler {
       // Inserted only while the user exists: no row back means the user is gone.
       const { rows: inserted } = items.length
         ? await sql<Inserted>`
-            insert into notifications (id, user_id, ticket_id, kind, title, body, created_at)
-            select x.id, u.id, x.ticket_id, x.kind, x.title, x.body, ${now}::timestamptz
+            insert into notifications (id, user_id, ticket_id, kind, title, body, params, created_at)
+            select x.id, u.id, x.ticket_id, x.kind, x.title, x.body, coalesce(x.params, '{}'), ${now}::timestamptz
             from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
-              as x(id uuid, user_id uuid, ticket_id uuid, kind text, title text, body text)
+              as x(id uuid, user_id uuid, ticket_id uuid, kind text, title text, body text, params jsonb)
             join users u on u.id = x.user_id
-            returning id, user_id, kind, title, body, ticket_id, created_at`.execute(trx)
+            returning id, user_id, kind, title, body, params, ticket_id, created_at`.execute(trx)
         : { rows: [] };
       const byId = new Map(inserted.map((n) => [n.id, n]));
       const results: Outcome[] = [];

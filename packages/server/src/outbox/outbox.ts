@@ -29,6 +29,8 @@ export interface NotificationPayload {
   kind: string;
   title: string;
   body?: string;
+  /** The kind's parameters, worded per viewer language by the web app. */
+  params?: Record<string, string | number | null>;
 }
 
 export type OutboxItem =

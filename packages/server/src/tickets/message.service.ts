@@ -11,6 +11,7 @@ import { recordChange, type TicketHook } from "./ticket-hooks.ts";
 import { findTicketForUpdate, updateTicket, type TicketPatch } from "./ticket.repo.ts";
 import { statusChange } from "./ticket.service.ts";
 import { saveAttachments } from "./attachments.ts";
+import { findMentions, notifyMentions } from "./mentions.ts";
 
 /** Scores a customer's message (negative = unhappy); supplied by the escalation engine. */
 export type SentimentScorer = (text: string) => number | null;
@@ -105,6 +106,8 @@ export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]
         },
       ];
       if (changes.status) events.push({ ticketId, type: "ticket.updated", at, data: { changes } });
+      if (mentions.length)
+        await notifyMentions(trx, { userIds: mentions, authorId: author.id, ticket, messageId: message.id, now });
       await recordChange(hooks, trx, actor, {
         ticket,
         previous: current,
@@ -169,23 +172,4 @@ async function findAuthor(db: Executor, email: string) {
     .executeTakeFirst();
   if (!row) throw AppError.field(["author_email"], "unknown user");
   return row;
-}
-
-/** `@name` or `@email` in an internal note, matched against staff. */
-async function findMentions(db: Executor, text: string): Promise<string[]> {
-  const handles = [...text.matchAll(/@([\p{L}\p{N}._+-]+(?:@[\w.-]+)?)/gu)].map((m) => m[1]!.toLowerCase());
-  if (handles.length === 0) return [];
-  const rows = await db
-    .selectFrom("users")
-    .select("id")
-    .where("role", "!=", "customer")
-    .where((eb) =>
-      eb.or([
-        eb(sql`lower(email)`, "in", handles),
-        eb(sql`lower(split_part(email, '@', 1))`, "in", handles),
-        eb(sql`lower(replace(name, ' ', '.'))`, "in", handles),
-      ]),
-    )
-    .execute();
-  return rows.map((r) => r.id);
 }

@@ -321,6 +321,7 @@ describe("in-app notifications", () => {
         kind: "sla.warning",
         title: `#${ticket.number} reaches 75% of its first response target`,
         body: "Reply within 15 minutes",
+        params: {},
         ticket_id: ticket.id,
         read_at: null,
         created_at: clock.now().toISOString(),
