@@ -11,6 +11,8 @@ export default defineConfig({
       // Projects with their own worker limits run in their own group, one group after another.
       { test: { name: "core", include: ["packages/core/src/**/*.test.ts"], environment: "node", sequence: { groupOrder: 0 } } },
       { test: { name: "contracts", include: ["packages/contracts/src/**/*.test.ts"], sequence: { groupOrder: 0 } } },
+      // The web app's pure helpers (sentences over the locales); components are covered by the e2e journeys.
+      { test: { name: "web", include: ["packages/web/src/**/*.test.ts"], environment: "node", sequence: { groupOrder: 0 } } },
       {
         test: {
           name: "server",

@@ -12,3 +12,4 @@ export { evaluateRules, orderRules, ruleFires, type EvaluateRulesResult, type Ru
 export * from "./rule-chain.ts";
 export { detectRuleLoops, type RuleLoopIssue } from "./detect-rule-loops.ts";
 export { dryRun, type DryRunResult, type DryRunTicket } from "./dry-run.ts";
+export { ruleEventSentence } from "./event-sentence.ts";

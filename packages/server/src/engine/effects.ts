@@ -16,7 +16,17 @@ export interface EngineEffects {
   ) => Promise<void>;
   notify?: (
     trx: Transaction<DB>,
-    n: { userIds: string[]; kind: string; title: string; body: string; ticketId: string; key: string; now: Date },
+    n: {
+      userIds: string[];
+      kind: string;
+      title: string;
+      body: string;
+      /** What the web app words in the viewer's language (notify/fan-out.ts). */
+      params?: Record<string, string | number | null>;
+      ticketId: string;
+      key: string;
+      now: Date;
+    },
   ) => Promise<void>;
   webhook?: (
     trx: Transaction<DB>,

@@ -1,6 +1,12 @@
 import { sql, type Transaction } from "kysely";
 import { defer, deferredRows, isDeferred, type DeferredFlush } from "../db/deferred.ts";
-import { evaluateRules, type RuleAction, type RuleEvent, type RuleEventType } from "@eskala/core/rules";
+import {
+  evaluateRules,
+  ruleEventSentence,
+  type RuleAction,
+  type RuleEvent,
+  type RuleEventType,
+} from "@eskala/core/rules";
 import { SYSTEM_ACTOR } from "../auth/actor.ts";
 import { AppError } from "../lib/app-error.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
@@ -11,6 +17,7 @@ import type { EngineEffects } from "./effects.ts";
 import type { EscalationService } from "./escalation.service.ts";
 import { ticketFacts, type OrgCache } from "./org-cache.ts";
 import { forgetRoutingAgents, routeTicket } from "./routing.ts";
+import { ruleNotice } from "../notify/rule-notice.ts";
 import type { RulesService } from "./rules.service.ts";
 
 /** Rule chains deeper than this stop with a recorded reason (core's loop check refuses most loops at save time). */
@@ -234,7 +241,8 @@ export function createEngineHook(deps: {
             ctx.event.type === "tier.budget_exceeded"
               ? "sla_timer"
               : "rule";
-          const note = `${ctx.ruleName}: ${ctx.event.type}${ctx.event.data?.target ? ` (${ctx.event.data.target})` : ""}`;
+          // Worded in the ticket's language, never the event's raw name (a fuller handoff may replace it).
+          const note = `${ctx.ruleName}: ${ruleEventSentence(ctx.event, ticket.language)}`;
           const res = await escalations.escalateInTrx(
             trx,
             SYSTEM_ACTOR,
@@ -363,8 +371,6 @@ export function createEngineHook(deps: {
     ctx: { ruleName: string; event: RuleEvent; now: Date; notified: Set<string> },
     key: string,
   ) {
-    const title = `#${ticket.number} ${ctx.ruleName}: ${ticket.subject}`;
-    const body = `${ctx.event.type}${ctx.event.data?.target ? ` · ${ctx.event.data.target}` : ""}${ctx.event.data?.threshold ? ` · ${Math.round(ctx.event.data.threshold * 100)}%` : ""}`;
     const snapshot = await org.get(trx);
     const group = snapshot.structure.groups.find((g) => g.id === ticket.group_id);
     let userIds: string[] = [];
@@ -419,9 +425,7 @@ export function createEngineHook(deps: {
     if (userIds.length)
       await effects.notify?.(trx, {
         userIds,
-        kind: ctx.event.type,
-        title,
-        body,
+        ...ruleNotice(ticket, ctx.ruleName, ctx.event),
         ticketId: ticket.id,
         key,
         now: ctx.now,

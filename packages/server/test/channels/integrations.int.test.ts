@@ -178,12 +178,14 @@ describe("signed issue-status callback", () => {
         kind: "issue.status_changed",
         title: `#${a.number}: ENG-77 is now Done`,
         body: expect.stringContaining("Done"),
+        params: { number: a.number, key: "ENG-77", status: "Done", previous_status: null },
       },
       {
         user_id: t.people.agent2.id,
         kind: "issue.status_changed",
         title: `#${b.number}: ENG-77 is now Done`,
         body: expect.stringContaining("Done"),
+        params: { number: b.number, key: "ENG-77", status: "Done", previous_status: null },
       },
     ]);
     // The instance secret (ESKALA_SECRET or the stored one) signs too.

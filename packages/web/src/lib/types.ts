@@ -142,6 +142,8 @@ export type Notification = {
   kind: string;
   title: string;
   body: string;
+  /** The kind's parameters; empty on rows written before they existed (then title/body are shown). */
+  params?: Record<string, string | number | null>;
   ticket_id: string | null;
   read_at: string | null;
   created_at: string;

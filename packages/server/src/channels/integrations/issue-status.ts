@@ -122,6 +122,7 @@ export async function applyIssueStatus(
           kind: "issue.status_changed",
           title: `#${l.number}: ${l.key} is now ${input.status}`,
           body: `The engineering issue ${l.key}${input.title ? ` (${input.title})` : ""} linked to ticket #${l.number} changed from ${l.status ?? "unknown"} to ${input.status}.`,
+          params: { number: l.number, key: l.key, status: input.status, previous_status: l.status ?? null },
           ticketId: l.ticket_id,
           key: `issue-status:${digest}:${l.ticket_id}`,
           now,

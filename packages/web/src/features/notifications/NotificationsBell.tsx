@@ -7,6 +7,7 @@ import { usePollInterval } from "../../lib/live.ts";
 import { formatRelative, useNow } from "../../lib/time.ts";
 import type { Notification } from "../../lib/types.ts";
 import { Icon } from "../../ui/Icon.tsx";
+import { notificationText } from "./notification-text.ts";
 
 type NotificationList = { items: Notification[]; unread: number };
 
@@ -83,28 +84,31 @@ export function NotificationsBell() {
             <p className="empty">{t("notifications.empty")}</p>
           ) : (
             <ul>
-              {items.map((n) => (
-                <li key={n.id} className={n.read_at ? "read" : "unread"}>
-                  {n.ticket_id ? (
-                    <Link
-                      to={`/app/tickets/${n.ticket_id}`}
-                      onClick={() => {
-                        setOpen(false);
-                        if (!n.read_at) markRead.mutate([n.id]);
-                      }}
-                    >
-                      <strong>{n.title}</strong>
-                    </Link>
-                  ) : (
-                    <strong>{n.title}</strong>
-                  )}
-                  <p>{n.body}</p>
-                  <span className="muted small">
-                    {!n.read_at && <span className="sr-only">{t("notifications.unread")} · </span>}
-                    {formatRelative(n.created_at, now, i18n.language)}
-                  </span>
-                </li>
-              ))}
+              {items.map((n) => {
+                const text = notificationText(n, t);
+                return (
+                  <li key={n.id} className={n.read_at ? "read" : "unread"}>
+                    {n.ticket_id ? (
+                      <Link
+                        to={`/app/tickets/${n.ticket_id}`}
+                        onClick={() => {
+                          setOpen(false);
+                          if (!n.read_at) markRead.mutate([n.id]);
+                        }}
+                      >
+                        <strong>{text.title}</strong>
+                      </Link>
+                    ) : (
+                      <strong>{text.title}</strong>
+                    )}
+                    <p>{text.body}</p>
+                    <span className="muted small">
+                      {!n.read_at && <span className="sr-only">{t("notifications.unread")} · </span>}
+                      {formatRelative(n.created_at, now, i18n.language)}
+                    </span>
+                  </li>
+                );
+              })}
             </ul>
           )}
         </div>

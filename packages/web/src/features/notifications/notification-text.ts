@@ -1,0 +1,81 @@
+import type { TFunction } from "i18next";
+import { RULE_EVENT_TYPES } from "@eskala/core/rules";
+import type { Notification } from "../../lib/types.ts";
+import { humanize } from "../ticket/event-text.ts";
+
+/**
+ * Every notification kind the server writes: a rule's `notify` action names its event (any rule
+ * event), an escalation tells whoever now has the ticket, the engineering link tells the assignee of an issue's new status, a note's `@name`
+ * tells the person mentioned. notification-text.test.ts words each in both languages.
+ */
+export const NOTIFICATION_KINDS = [...RULE_EVENT_TYPES, "escalated", "issue.status_changed", "mention"] as const;
+
+const RULE_KINDS = new Set<string>(RULE_EVENT_TYPES);
+// The English body rows had before they carried params: "sla.warning · first_response · 50%".
+const LEGACY_RULE_BODY = /^([a-z_.]+)(?: · ([a-z_]+))?(?: · (\d+)%)?$/;
+
+const str = (v: unknown) => (v === undefined || v === null ? "" : String(v));
+
+/** What a rule event means, as a sentence ("The first response target is 50% used."). */
+function ruleEventSentence(kind: string, target: string, percent: string, t: TFunction): string {
+  const targetWords = t(`sla.target.${target}`, { defaultValue: humanize(target) }).toLocaleLowerCase();
+  if (kind === "sla.warning" && target)
+    return percent
+      ? t("notifications.sla_warning_at", { target: targetWords, percent })
+      : t("notifications.sla_warning", { target: targetWords });
+  if (kind === "sla.breached" && target) return t("notifications.sla_breached", { target: targetWords });
+  return `${t(`rules.events.${kind}`, { defaultValue: humanize(kind) })}.`;
+}
+
+/**
+ * A notification's title and body in the viewer's language, from its kind and params. Rows
+ * written before notifications carried params keep their stored title; a rule's old raw body
+ * ("sla.warning · first_response · 50%") is still read into a sentence.
+ */
+export function notificationText(
+  n: Pick<Notification, "kind" | "title" | "body" | "params">,
+  t: TFunction,
+): { title: string; body: string } {
+  const p = n.params ?? {};
+  const hasParams = Object.keys(p).length > 0;
+  const title = hasParams
+    ? p.subject !== undefined
+      ? t("notifications.ticket", { number: str(p.number), subject: str(p.subject) })
+      : t("notifications.ticket_number", { number: str(p.number) })
+    : n.title;
+
+  if (n.kind === "mention")
+    return { title, body: t("notifications.mention", { author: str(p.author) || t("notifications.someone") }) };
+  if (n.kind === "escalated") {
+    // Rows from before params: the body was the handoff note, or the bare reason ("sla_breach").
+    if (!hasParams)
+      return /^[a-z_]+$/.test(n.body)
+        ? { title, body: t(`reason.${n.body}`, { defaultValue: humanize(n.body) }) }
+        : { title, body: n.body };
+    const moved = t("notifications.escalated", {
+      from: str(p.from_tier),
+      to: str(p.to_tier),
+      reason: t(`reason.${str(p.reason)}`, { defaultValue: humanize(str(p.reason)) }).toLocaleLowerCase(),
+    });
+    return { title, body: p.note ? `${moved} ${t("timeline.quote", { text: str(p.note) })}` : moved };
+  }
+  if (n.kind === "issue.status_changed" && hasParams)
+    return {
+      title,
+      body: t("notifications.issue_status", {
+        key: str(p.key),
+        from: str(p.previous_status) || "—",
+        to: str(p.status),
+      }),
+    };
+  if (RULE_KINDS.has(n.kind)) {
+    if (hasParams) {
+      const sentence = ruleEventSentence(n.kind, str(p.target), str(p.percent), t);
+      return { title, body: `${sentence} ${t("notifications.by_rule", { name: str(p.rule) })}` };
+    }
+    const legacy = LEGACY_RULE_BODY.exec(n.body);
+    if (legacy) return { title, body: ruleEventSentence(legacy[1]!, legacy[2] ?? "", legacy[3] ?? "", t) };
+  }
+  if (hasParams) return { title, body: t("notifications.other") };
+  return { title: n.title, body: n.body };
+}
