@@ -27,6 +27,16 @@ function ruleEventSentence(kind: string, target: string, percent: string, t: TFu
   return `${t(`rules.events.${kind}`, { defaultValue: humanize(kind) })}.`;
 }
 
+// The note a rule wrote on an escalation before it was worded: "<rule name>: sla.breached (resolution)".
+const LEGACY_RULE_NOTE = /^(.+): ([a-z_]+\.[a-z_.]+)(?: \(([a-z_]+)\))?$/;
+
+/** A handoff note as written, except a rule's old raw note, which is read into a sentence. */
+export function handoffNoteText(body: string, t: TFunction): string {
+  const legacy = LEGACY_RULE_NOTE.exec(body);
+  if (!legacy || !RULE_KINDS.has(legacy[2]!)) return body;
+  return `${legacy[1]}: ${ruleEventSentence(legacy[2]!, legacy[3] ?? "", "", t)}`;
+}
+
 /**
  * A notification's title and body in the viewer's language, from its kind and params. Rows
  * written before notifications carried params keep their stored title; a rule's old raw body

@@ -4,7 +4,7 @@ import i18next, { type TFunction } from "i18next";
 import { beforeAll, describe, expect, it } from "vitest";
 import en from "../../locales/en.json";
 import id from "../../locales/id.json";
-import { NOTIFICATION_KINDS, notificationText } from "../notifications/notification-text.ts";
+import { handoffNoteText, NOTIFICATION_KINDS, notificationText } from "../notifications/notification-text.ts";
 import { describeEvent, eventLabel, TIMELINE_EVENT_TYPES, type Names } from "./event-text.ts";
 
 const LANGS = ["en", "id"] as const;
@@ -185,6 +185,21 @@ describe.each(LANGS)("notifications in %s", (lng) => {
     const old = notificationText({ kind: "sla.warning", title: "x", body: "sla.warning · first_response · 50%" }, t);
     expect(old.body).toBe(
       lng === "id" ? "50% waktu respons pertama sudah terpakai." : "50% of the first response time is used.",
+    );
+  });
+});
+
+describe.each(LANGS)("handoff notes in %s", (lng) => {
+  it("a rule's old raw note is read into a sentence; a person's note is shown as written", () => {
+    const t = tr[lng];
+    const old = handoffNoteText("SLA terlewati: naik ke tier berikutnya: sla.breached (resolution)", t);
+    expect(old).toBe(
+      lng === "id"
+        ? "SLA terlewati: naik ke tier berikutnya: Target penyelesaian terlewati."
+        : "SLA terlewati: naik ke tier berikutnya: The resolution target was missed.",
+    );
+    expect(handoffNoteText("Sudah cek log: error 500 di api.v2 (OTP).", t)).toBe(
+      "Sudah cek log: error 500 di api.v2 (OTP).",
     );
   });
 });
