@@ -92,6 +92,7 @@ export const STAFF: Staff[] = [
     skills: [
       ["account", 2],
       ["shipping", 2],
+      ["payments", 2],
     ],
     languages: ["id", "en"],
     capacity: 20,
@@ -120,6 +121,7 @@ export const STAFF: Staff[] = [
     skills: [
       ["account", 2],
       ["mobile", 1],
+      ["payments", 2],
     ],
     languages: ["id", "en"],
     capacity: 15,
