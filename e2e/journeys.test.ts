@@ -131,6 +131,14 @@ describe("(a) submit, reply, escalate", () => {
     await replyAsAgent(tier1, subject, "We see two captures; passing this to our payments team.");
 
     const note = "Two captures 3 s apart on INV-2291; refund the second and check the idempotency key.";
+    // The tier 2 agent's console is open; the counter beside "Escalated to me" is the queue's total.
+    await tier2.page.goto("/app/tickets?queue=mine");
+    const counter = tier2.page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: /^Escalated to me · \d+ tickets?$/ });
+    const escalatedToMe = async () => Number(/· (\d+) ticket/.exec((await counter.textContent()) ?? "")?.[1] ?? NaN);
+    await counter.waitFor();
+    const before = await escalatedToMe();
     const escalate = tier1.page.getByRole("button", { name: "Escalate", exact: true });
     const dialog = tier1.page.getByRole("dialog", { name: /Escalate #/ });
     // Keyboard: Escape closes the dialog and focus goes back to the button that opened it.
@@ -148,6 +156,8 @@ describe("(a) submit, reply, escalate", () => {
     await dialog.getByRole("button", { name: "Escalate", exact: true }).click();
     await dialog.waitFor({ state: "hidden" });
     await tier1.page.getByText("Tier 2 · Technical").first().waitFor();
+    // The counter moved without a reload (live update).
+    await expect.poll(escalatedToMe, { timeout: 15_000 }).toBeGreaterThan(before);
 
     await tier2.page.goto("/app/tickets?queue=escalated-to-me");
     await tier2.page
@@ -159,6 +169,13 @@ describe("(a) submit, reply, escalate", () => {
       .getByText(note)
       .waitFor();
     await screenshot(tier2.page, "escalated-to-me-handoff");
+
+    // "All tickets" says how many tickets there are, not how many rows the first page loaded.
+    const { all } = await tier2.api.get<{ all: number }>("/queues/counts");
+    expect(all).toBeGreaterThan(100);
+    await tier2.page.goto("/app/tickets?queue=all");
+    await tier2.page.getByRole("heading", { level: 1, name: "All tickets" }).waitFor();
+    await tier2.page.locator(".list-head").getByText(`${all} tickets`, { exact: true }).waitFor();
 
     await customer.page.reload();
     // The portal names the level, never the tier's internal name ("Tier 2 · Technical").
