@@ -12,6 +12,9 @@ let t: TestApp;
 let policyId = "";
 beforeAll(async () => {
   t = await startTestApp();
+  // Routing gives a tier's tickets only to agents of that tier: here the supervisor works as a
+  // tier-1 agent of Frontline, so new tickets spread over two agents.
+  await t.db.updateTable("agent_profiles").set({ tier: 1 }).where("user_id", "=", t.people.supervisor.id).execute();
   ({ id: policyId } = await createPolicy(t, {
     calendar_id: null,
     targets: {
