@@ -152,3 +152,22 @@ describe("a stream ends with its session", () => {
     expect(await isCredentialLive(t.db, { kind: "token", id: hashToken(t.people.agent1.token) }, now)).toBe(true);
   });
 });
+
+describe("a token's sign-in follows its user", () => {
+  it("loses an agent's powers as soon as the agent is made a customer or disabled, not when a cache expires", async () => {
+    const agent = t.people.agent3;
+    const ticket = await t.createTicket({ subject: "Milik pelanggan lain" });
+    const read = async () => (await t.inject("GET", `/api/v1/tickets/${ticket.id}`, { token: agent.token })).status;
+    expect(await read()).toBe(200); // the token's user is now cached as an agent
+
+    const demoted = await t.inject("PATCH", `/api/v1/users/${agent.id}`, { body: { role: "customer" } });
+    expect(demoted.status, demoted.text).toBe(200);
+    // The cache kept a token's user for 5 s: an agent made a customer still read others' tickets meanwhile.
+    expect(await waitFor(async () => (await read()) !== 200, 1000)).toBe(true);
+    expect(await read()).toBeGreaterThanOrEqual(403);
+
+    const disabled = await t.inject("PATCH", `/api/v1/users/${agent.id}`, { body: { disabled: true } });
+    expect(disabled.status, disabled.text).toBe(200);
+    expect(await waitFor(async () => (await read()) === 401, 1000)).toBe(true);
+  });
+});

@@ -78,6 +78,15 @@ export function createAuthService(deps: { db: Kysely<DB> }) {
   return {
     loadActor,
 
+    /**
+     * Forgets every cached token actor: access ended or changed somewhere (a user disabled, their
+     * role or organization changed, a token revoked; the live `session_end` signal, from any
+     * process), so the next request with a token reads its user as they are now.
+     */
+    forgetTokens() {
+      tokenCache.clear();
+    },
+
     async actorFromToken(token: string, now: Date): Promise<Actor | null> {
       const hash = hashToken(token);
       const cached = tokenCache.get(hash);

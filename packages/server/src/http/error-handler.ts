@@ -5,6 +5,9 @@ import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, ERROR_STATUS, type ErrorCode, type FieldError } from "../lib/app-error.ts";
 import { appErrorFromDatabase } from "./database-errors.ts";
 
+/** The field errors one problem lists at most. */
+const MAX_FIELD_ERRORS = 50;
+
 const TITLES: Record<ErrorCode, string> = {
   malformed_request: "Malformed request",
   unauthenticated: "Authentication required",
@@ -65,8 +68,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
         return [{ path, message: v.message ?? "invalid", in: where }];
       });
       if (where === "params") return sendProblem(reply, request, "not_found", "No such resource", errors);
-      const names = errors.map((e) => e.path.join(".") || where).join(", ");
-      return sendProblem(reply, request, "validation_failed", `Invalid ${where}: ${names}`, errors);
+      // A client learns enough from the first few; a body of thousands of bad fields gets no answer as large.
+      const shown = errors.slice(0, MAX_FIELD_ERRORS);
+      const more = errors.length - shown.length;
+      const names = shown.map((e) => e.path.join(".") || where).join(", ") + (more > 0 ? ` and ${more} more` : "");
+      return sendProblem(reply, request, "validation_failed", `Invalid ${where}: ${names}`, shown);
     }
     switch (error.code) {
       case "FST_ERR_CTP_INVALID_JSON_BODY":

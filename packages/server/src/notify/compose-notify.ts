@@ -32,6 +32,8 @@ export async function composeNotify(app: Composition, wiring: NotifyWiring): Pro
   // PGlite's LISTEN runs on its one connection: take it now, while no request's transaction is open.
   if (app.database.kind === "pglite") await hub.listen();
   wiring.addHook(liveTicketHook());
+  // Access that ended or changed in any process also ends this process's cached token sign-ins.
+  await hub.watch((signal) => signal.t === "session_end" && app.auth.forgetTokens());
 
   const webhooks = createWebhookService({
     db: app.database.db,

@@ -10,6 +10,8 @@ export interface LiveSubscriber {
 export interface LiveHub {
   /** Resolves once the hub is listening, so no change committed after this is missed. */
   subscribe(subscriber: LiveSubscriber): Promise<() => void>;
+  /** Hears every signal for the process's lifetime, as no stream (not counted in `size`). */
+  watch(onSignal: (signal: LiveSignal) => void): Promise<void>;
   /** Ends every stream (before the HTTP server closes, which waits for open connections). */
   shutdown(): void;
   /** Stops listening. */
@@ -25,6 +27,7 @@ export interface LiveHub {
  */
 export function createLiveHub(database: Pick<Database, "listen">, onError: (err: unknown) => void = () => {}) {
   const subscribers = new Set<LiveSubscriber>();
+  const watchers: ((signal: LiveSignal) => void)[] = [];
   let listening: Promise<() => Promise<void>> | null = null;
 
   function dispatch(payload: string) {
@@ -35,13 +38,15 @@ export function createLiveHub(database: Pick<Database, "listen">, onError: (err:
       onError(err);
       return;
     }
-    for (const s of subscribers) {
+    const hear = (fn: () => void) => {
       try {
-        s.onSignal(signal);
+        fn();
       } catch (err) {
         onError(err);
       }
-    }
+    };
+    for (const w of watchers) hear(() => w(signal));
+    for (const s of subscribers) hear(() => s.onSignal(signal));
   }
 
   function listen(): Promise<() => Promise<void>> {
@@ -58,6 +63,10 @@ export function createLiveHub(database: Pick<Database, "listen">, onError: (err:
       await listen();
       subscribers.add(subscriber);
       return () => void subscribers.delete(subscriber);
+    },
+    async watch(onSignal) {
+      await listen();
+      watchers.push(onSignal);
     },
     shutdown() {
       for (const s of [...subscribers]) s.onShutdown();
