@@ -41,8 +41,6 @@ describe("planCustomerRequest", () => {
     ["one already open", { hasOpenRequest: true }, "request_already_open", undefined],
     ["other without text", { reason: "other", text: " " }, "reason_text_required", "text"],
     ["text too long", { text: "a".repeat(2001) }, "text_too_long", "text"],
-    ["group has no supervisor", { ticket: makeTicket({ groupId: "t1b" }) }, "unknown_target", "supervisor"],
-    ["unassigned to any group", { ticket: makeTicket({ groupId: null }) }, "unknown_target", "supervisor"],
   ] as const)("%s → %s", (_name, overrides, code, field) => {
     expect(request(overrides)).toEqual(field === undefined ? { ok: false, code } : { ok: false, code, field });
   });
@@ -53,6 +51,63 @@ describe("planCustomerRequest", () => {
     ["other", "I need this before the audit"],
   ] as const)("accepts reason %s", (reason, text) => {
     expect(request({ reason, text }).ok).toBe(true);
+  });
+
+  it.each([
+    ["a tier-1 group without a supervisor", { groupId: "t1b" }, { supervisorIds: ["s1", "s1b"] }],
+    ["a tier-2 group without a supervisor", { tier: 2, groupId: "t2b" }, { supervisorIds: ["s2"] }],
+    ["no group", { groupId: null }, { supervisorIds: ["s1", "s1b"] }],
+  ] as const)("records a request on %s where the ticket is and tells the nearest lead", (_name, where, tell) => {
+    const ticket = makeTicket(where);
+    const here = { tier: ticket.tier, group_id: ticket.groupId, assignee_id: "a1" };
+    expect(request({ ticket, text: "Sudah 3 hari" })).toEqual({
+      ok: true,
+      request: { reason: "too_slow", text: "Sudah 3 hari" },
+      decision: {
+        type: "supervisor",
+        reason: "customer_request",
+        reason_text: "Sudah 3 hari",
+        trigger: "customer",
+        from: here,
+        to: here,
+        note: null,
+        customer_message_key: "escalation_request_received",
+      },
+      tell,
+    });
+  });
+
+  it("tells the admins when no group in reach has a supervisor", () => {
+    const org = {
+      ...ORG,
+      groups: ORG.groups.map((g) => (g.kind === "tier" && g.tier_level === 3 ? { ...g, supervisor_ids: [] } : g)),
+    };
+    const result = request({ ticket: makeTicket({ tier: 3, groupId: "t3" }), org });
+    expect(result).toMatchObject({
+      ok: true,
+      decision: { to: { group_id: "t3", assignee_id: "a1" } },
+      tell: { admins: true },
+    });
+  });
+
+  it("never refuses a well-formed request for want of a supervisor, whatever the organisation", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ORG.groups.map((g) => g.id), null),
+        fc.integer({ min: 1, max: 3 }),
+        fc.subarray(ORG.groups.map((g) => g.id)),
+        (groupId, tier, leaderless) => {
+          const org = {
+            ...ORG,
+            groups: ORG.groups.map((g) => (leaderless.includes(g.id) ? { ...g, supervisor_ids: [] } : g)),
+          };
+          const result = request({ ticket: makeTicket({ groupId, tier }), org });
+          expect(result.ok).toBe(true);
+          if (result.ok && result.tell && "supervisorIds" in result.tell)
+            expect(result.tell.supervisorIds.length).toBeGreaterThan(0);
+        },
+      ),
+    );
   });
 
   it("acknowledges a request even when the supervisor already holds the ticket", () => {

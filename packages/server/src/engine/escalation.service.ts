@@ -68,6 +68,35 @@ function planError(code: string, field?: string): AppError {
   return new AppError(e.status, `${path.join(".")}: ${e.message}`, [{ path, message: e.message }]);
 }
 
+/**
+ * What a customer reads when their escalation request cannot be taken: a sentence, never a field
+ * path, target or group name. Any code not listed reads as the generic sentence.
+ */
+const CUSTOMER_REQUEST_ERRORS: Record<
+  string,
+  { status: "validation_failed" | "forbidden" | "invalid_transition" | "conflict"; field?: string; message: string }
+> = {
+  forbidden: { status: "forbidden", message: "Only the person who opened this ticket can ask for escalation." },
+  ticket_closed: {
+    status: "invalid_transition",
+    message: "This ticket is closed. Please open a new ticket if you still need help.",
+  },
+  request_already_open: {
+    status: "conflict",
+    message: "You have already asked for escalation on this ticket. A supervisor will reply to you.",
+  },
+  reason_text_required: { status: "validation_failed", field: "text", message: "Please tell us why you are asking." },
+  text_too_long: { status: "validation_failed", field: "text", message: "Please keep it under 2000 characters." },
+};
+
+function customerRequestError(code: string): AppError {
+  const e = CUSTOMER_REQUEST_ERRORS[code] ?? {
+    status: "validation_failed" as const,
+    message: "We could not record your request. Please reply to the ticket instead.",
+  };
+  return new AppError(e.status, e.message, e.field ? [{ path: [e.field], message: e.message }] : undefined);
+}
+
 export interface EscalateInput {
   to: EscalationTarget;
   type?: EscalationType | undefined;
@@ -382,7 +411,7 @@ export function createEscalationService(deps: {
           hasOpenRequest: !!open,
           org: snapshot.structure,
         });
-        if (!planned.ok) throw planError(planned.code, planned.field);
+        if (!planned.ok) throw customerRequestError(planned.code);
         // The policy's target in business time on its calendar; without one, 4 hours.
         const dueAt = (await responseDue(trx, current, now)) ?? new Date(now.getTime() + 240 * 60_000);
         const { escalationId, ticket } =
@@ -404,6 +433,31 @@ export function createEscalationService(deps: {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
+        if (planned.tell) {
+          // The ticket stays with its group (no supervisor there): the nearest lead, or the admins, hear of it.
+          const userIds =
+            "supervisorIds" in planned.tell
+              ? planned.tell.supervisorIds
+              : (
+                  await trx
+                    .selectFrom("users")
+                    .select("id")
+                    .where("role", "=", "admin")
+                    .where("disabled", "=", false)
+                    .execute()
+                ).map((u) => u.id);
+          if (userIds.length)
+            await effects.notify?.(trx, {
+              userIds,
+              kind: "escalation.requested",
+              title: `#${current.number} escalation requested: ${current.subject}`,
+              body: `The customer asked for escalation (${input.reason.replace(/_/g, " ")}).`,
+              params: { number: current.number, subject: current.subject, reason: input.reason },
+              ticketId,
+              key: `escreq:${req.id}`,
+              now,
+            });
+        }
         const events: TimelineEvent[] = [
           {
             ticketId,
