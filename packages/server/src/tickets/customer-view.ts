@@ -1,6 +1,7 @@
 import { customerEventText, customerTierLabel, statusChangedTo, type StoredEvent } from "@eskala/core/escalation";
 import type { Channel, Language } from "@eskala/core";
 import type { CustomerTicket, CustomerTicketSummary } from "@eskala/contracts";
+import { iso, ref } from "./ticket.presenter.ts";
 import type { TicketView } from "./ticket.repo.ts";
 
 /**
@@ -10,8 +11,6 @@ import type { TicketView } from "./ticket.repo.ts";
  * never reaches a customer, whatever internal columns or event data are added later.
  */
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? "" } : null);
 const requesterOf = (t: TicketView) => ({ id: t.requester_id, name: t.requester_name, email: t.requester_email });
 
 /** A ticket as its customer sees it (no group, assignee, tags, priority, handoff note or tier name). */

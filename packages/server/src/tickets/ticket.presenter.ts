@@ -1,8 +1,9 @@
 import type { HandoffNote } from "../db/schema.ts";
 import type { TicketView } from "./ticket.repo.ts";
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? "" } : null);
+export const iso = (d: Date | null) => (d ? d.toISOString() : null);
+/** A named reference (group, assignee, organization, category), or null. */
+export const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? "" } : null);
 
 /** The API's shape of a ticket. */
 export function presentTicket(t: TicketView, extra: { sla?: unknown } = {}) {
