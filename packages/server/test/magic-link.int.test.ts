@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock, startTestApp, type TestApp } from "./harness.ts";
 import { MAGIC_LINKS_PER_ADDRESS } from "../src/auth/magic-link.service.ts";
+import { MIN_LINK_ANSWER_MS } from "../src/http/magic-link.routes.ts";
 import type { EmailPayload } from "../src/outbox/outbox.ts";
 
 const clock = manualClock(new Date("2026-03-02T03:00:00Z"));
@@ -80,6 +81,26 @@ describe("sign-in by email link", () => {
     expect(mails[0]!.text).toMatch(/^https:\/\/help\.example\.com\/portal\/login\/link\?token=\S+$/m);
     expect(mails[0]!.html).toContain('<a href="https://help.example.com/portal/login/link?token=');
     expect(await linksOf(t.people.agent1.id)).toBe(0);
+  });
+
+  it("takes as long to answer for an unknown address as the least a customer's link takes: timing tells nothing either", async () => {
+    // Sending a customer's link took a few milliseconds more than refusing an unknown address (3 ms).
+    await t.db
+      .insertInto("users")
+      .values({
+        email: "sari@mail.test",
+        name: "Sari",
+        role: "customer",
+        language: "id",
+        password_hash: null,
+        created_at: new Date(),
+      })
+      .execute();
+    for (const email of ["nobody.at.all@nowhere.test", t.people.agent2.email, "sari@mail.test"]) {
+      const started = performance.now();
+      expect((await ask(email)).status).toBe(202);
+      expect(performance.now() - started, email).toBeGreaterThanOrEqual(MIN_LINK_ANSWER_MS - 1);
+    }
   });
 
   it("writes the mail in Indonesian for an Indonesian customer", async () => {

@@ -1,8 +1,16 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { MagicLinkBody, Problem, RedeemMagicLinkBody, Session } from "@eskala/contracts";
 import { createMagicLinkService } from "../auth/magic-link.service.ts";
 import { sendSession } from "./auth.routes.ts";
 import type { Api, Services } from "./context.ts";
+
+/**
+ * Every answer to a link request takes at least this long: sending a customer's link (a lookup, a
+ * transaction, an outbox row) took a few milliseconds more than refusing an unknown address, and
+ * that difference alone told which addresses have an account.
+ */
+export const MIN_LINK_ANSWER_MS = 100;
 
 const errors = { 400: Problem, 404: Problem, 410: Problem, 422: Problem, 429: Problem };
 
@@ -26,7 +34,9 @@ export function magicLinkRoutes(api: Api, s: Services): void {
       },
     },
     async (req, reply) => {
+      const answerAt = performance.now() + MIN_LINK_ANSWER_MS;
       await links.request(req.body.email, s.clock.now());
+      await sleep(Math.max(0, answerAt - performance.now()));
       return reply.code(202).send(null);
     },
   );
