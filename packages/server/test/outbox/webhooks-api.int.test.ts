@@ -16,25 +16,6 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-const countWebhooks = async () =>
-  Number(
-    (
-      await t.db
-        .selectFrom("webhooks")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-const countOutbox = async () =>
-  Number(
-    (
-      await t.db
-        .selectFrom("outbox")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-
 describe("webhooks admin API", () => {
   it("creates a webhook, shows a generated secret once, lists, changes and deletes it", async () => {
     const created = await t.inject("POST", "/api/v1/webhooks", {
@@ -152,14 +133,14 @@ describe("webhooks admin API", () => {
         body: { name: "keep", url: "https://keep.example.com", events: [] },
       })
     ).body;
-    const [webhooks, outbox] = [await countWebhooks(), await countOutbox()];
+    const [webhooks, outbox] = [await t.count("webhooks"), await t.count("outbox")];
     const url = method === "POST" ? "/api/v1/webhooks" : `/api/v1/webhooks/${existing.id}`;
     const res = await t.inject(method, url, { body });
     expect(res.status, res.text).toBe(422);
     expect(res.headers["content-type"]).toMatch(/problem\+json/);
     expect(res.body.errors.map((e: { path: unknown }) => e.path)).toContainEqual(path);
-    expect(await countWebhooks()).toBe(webhooks);
-    expect(await countOutbox()).toBe(outbox);
+    expect(await t.count("webhooks")).toBe(webhooks);
+    expect(await t.count("outbox")).toBe(outbox);
     expect((await t.inject("GET", `/api/v1/webhooks/${existing.id}`)).body).toMatchObject({
       name: "keep",
       url: "https://keep.example.com",
@@ -180,7 +161,7 @@ describe("webhooks admin API", () => {
         body: { name: "guarded", url: "https://g.example.com", events: [] },
       })
     ).body;
-    const before = [await countWebhooks(), await countOutbox()];
+    const before = [await t.count("webhooks"), await t.count("outbox")];
     const calls: [string, string, unknown?][] = [
       ["GET", "/api/v1/webhooks"],
       ["POST", "/api/v1/webhooks", { name: "mine", url: "https://m.example.com", events: [] }],
@@ -197,7 +178,7 @@ describe("webhooks admin API", () => {
         const res = await t.inject(method, url, { token: who ? who.token : null, ...(body ? { body } : {}) });
         expect(res.status, `${who?.role ?? "anonymous"} ${method} ${url}`).toBe(who ? 403 : 401);
       }
-    expect([await countWebhooks(), await countOutbox()]).toEqual(before);
+    expect([await t.count("webhooks"), await t.count("outbox")]).toEqual(before);
     expect((await t.inject("GET", `/api/v1/webhooks/${hook.id}`)).body.url).toBe("https://g.example.com");
   });
 });
