@@ -1,7 +1,6 @@
 import i18next, { type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
-import id from "../locales/id.json";
-import en from "../locales/en.json";
+import { en, id } from "../locales/index.ts";
 import { ApiError } from "./api.ts";
 import type { Language } from "./types.ts";
 

@@ -2,8 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import i18next, { type TFunction } from "i18next";
 import { beforeAll, describe, expect, it } from "vitest";
-import en from "../../locales/en.json";
-import id from "../../locales/id.json";
+import { en, id } from "../../locales/index.ts";
 import { handoffNoteText, NOTIFICATION_KINDS, notificationText } from "../notifications/notification-text.ts";
 import { describeEvent, eventLabel, TIMELINE_EVENT_TYPES, type Names } from "./event-text.ts";
 
