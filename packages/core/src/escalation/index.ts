@@ -10,3 +10,14 @@ export {
   statusChangedTo,
   type StoredEvent,
 } from "./customer-text.ts";
+export {
+  composeHandoff,
+  shortenText,
+  HANDOFF_EXCERPT_CHARS,
+  type Handoff,
+  type HandoffCause,
+  type HandoffExcerpt,
+  type HandoffFacts,
+  type HandoffMessageFact,
+  type HandoffSlaFact,
+} from "./handoff.ts";
