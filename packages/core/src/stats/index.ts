@@ -1,0 +1,2 @@
+export * from "./exact-tests.ts";
+export * from "./confidence.ts";
