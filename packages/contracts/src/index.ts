@@ -6,3 +6,7 @@ export * from "./engine.ts";
 export * from "./notify.ts";
 export * from "./sla.ts";
 export * from "./audit.ts";
+export * from "./problems.ts";
+export * from "./agent-tools.ts";
+export * from "./workspace.ts";
+export * from "./reports.ts";

@@ -4,3 +4,4 @@ export { HOLIDAY_SETS, type HolidayEntry, type HolidaySet } from "./holidays-id.
 export { compileCalendar, type CompiledCalendar } from "./compile.ts";
 export { addBusinessMinutes, businessMinutesBetween, isOpen, nextOpening } from "./ops.ts";
 export { explainDue, formatBusinessDuration } from "./explain.ts";
+export { localToUtc, utcToLocal, resolveZone } from "./zone.ts";
