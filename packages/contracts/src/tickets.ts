@@ -100,7 +100,22 @@ export const Ticket = z
   .meta({ id: "Ticket" });
 export type Ticket = z.infer<typeof Ticket>;
 
-export const TICKET_SORTS = ["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority", "number", "-number"] as const;
+/**
+ * The sorts a list offers, each an index scan at 1,000,000 tickets; `due` is the nearest deadline,
+ * soonest first, tickets without one last. Subject and status have no index to sort by: not offered.
+ */
+export const TICKET_SORTS = [
+  "created_at",
+  "-created_at",
+  "updated_at",
+  "-updated_at",
+  "priority",
+  "-priority",
+  "number",
+  "-number",
+  "due",
+  "-due",
+] as const;
 
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v), z.array(item).max(20));

@@ -16,7 +16,7 @@ const SortValue = {
 } as const;
 
 /** Keyset cursors: the last row's sort value and id, base64url JSON, opaque to clients. */
-export function encodeCursor(value: Date | number, id: string): string {
+export function encodeCursor(value: Date | number | null, id: string): string {
   return Buffer.from(JSON.stringify([value instanceof Date ? value.toISOString() : value, id])).toString("base64url");
 }
 
@@ -24,8 +24,14 @@ export function encodeCursor(value: Date | number, id: string): string {
  * Reads a cursor this API gave out, checking its shape completely before any of it reaches a
  * query: anything else (another list's cursor, a crafted or truncated one) is a 422 on `cursor`.
  */
-export function decodeCursor<K extends CursorKind>(cursor: string, kind: K): { value: SortValueOf<K>; id: string } {
-  const parsed = z.tuple([SortValue[kind], z.uuid()]).safeParse(readJson(cursor));
+export function decodeCursor<K extends CursorKind>(
+  cursor: string,
+  kind: K,
+  /** The sort's column may be null (the nearest deadline): a null value is the rows without one. */
+  nullable = false,
+): { value: SortValueOf<K>; id: string } {
+  const sortValue = nullable ? SortValue[kind].nullable() : SortValue[kind];
+  const parsed = z.tuple([sortValue, z.uuid()]).safeParse(readJson(cursor));
   if (!parsed.success)
     throw new AppError("validation_failed", "cursor is not one this API gave out", [
       { path: ["cursor"], message: "invalid cursor" },

@@ -12,6 +12,7 @@ import { createLiveHub } from "./live-hub.ts";
 import { liveTicketHook } from "./live-hook.ts";
 import { createNotificationService } from "./notifications.service.ts";
 import { notifyRoutes } from "./notify.routes.ts";
+import { createPresenceTracker, presenceRoutes, trackPresence } from "./presence.ts";
 import { streamRoutes } from "./stream.routes.ts";
 import { createWebhookService } from "./webhooks.service.ts";
 
@@ -34,6 +35,9 @@ export async function composeNotify(app: Composition, wiring: NotifyWiring): Pro
   wiring.addHook(liveTicketHook());
   // Access that ended or changed in any process also ends this process's cached token sign-ins.
   await hub.watch((signal) => signal.t === "session_end" && app.auth.forgetTokens());
+  // Who views or replies to which ticket, heard from every process (collision detection).
+  const presence = createPresenceTracker(app.clock);
+  await trackPresence(hub, presence);
 
   const webhooks = createWebhookService({
     db: app.database.db,
@@ -44,6 +48,7 @@ export async function composeNotify(app: Composition, wiring: NotifyWiring): Pro
   app.extraRoutes.push((api) => {
     notifyRoutes(api, app, { webhooks, notifications });
     streamRoutes(api, hub, { isLive: (c) => isCredentialLive(app.database.db, c, app.clock.now()) });
+    presenceRoutes(api, { database: app.database, clock: app.clock, tracker: presence });
     // The open streams, for health checks and tests: `app.liveHub.size`.
     api.decorate("liveHub", hub);
     api.addHook("onClose", async () => hub.stop());

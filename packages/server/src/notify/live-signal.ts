@@ -46,4 +46,15 @@ export interface LiveNotificationSignal {
   };
 }
 
-export type LiveSignal = LiveTicketSignal | LiveNotificationSignal | LiveSessionEndSignal;
+/** A staff member viewing, replying to or leaving a ticket (collision detection; staff streams only). */
+export interface LivePresenceSignal {
+  t: "presence";
+  item: {
+    ticket_id: string;
+    user: { id: string; name: string };
+    state: "viewing" | "replying" | "left";
+    at: string;
+  };
+}
+
+export type LiveSignal = LiveTicketSignal | LiveNotificationSignal | LiveSessionEndSignal | LivePresenceSignal;

@@ -36,7 +36,7 @@ export function streamRoutes(
         tags: ["live"],
         summary: "Live updates (Server-Sent Events)",
         description:
-          'text/event-stream. `event: ticket` with `{"ticket_id","type","at","version"}` (LiveTicketEvent); `event: notification` with a Notification. Session cookie (EventSource) or bearer token.',
+          'text/event-stream. `event: ticket` with `{"ticket_id","type","at","version"}` (LiveTicketEvent); `event: notification` with a Notification; staff also get `event: presence` with a TicketPresence (who else views or replies to a ticket). Session cookie (EventSource) or bearer token.',
         produces: ["text/event-stream"],
         response: { 401: Problem },
       },
@@ -58,6 +58,11 @@ export function streamRoutes(
         }
         if (s.t === "notification") {
           if (s.user_id === actor.userId) send("notification", s.item);
+          return;
+        }
+        if (s.t === "presence") {
+          // Who else is on a ticket: staff only, never their own.
+          if (actor.role !== "customer" && s.item.user.id !== actor.userId) send("presence", s.item);
           return;
         }
         if (actor.role !== "customer") {

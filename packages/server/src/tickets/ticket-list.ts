@@ -5,11 +5,12 @@ import type { DB } from "../db/schema.ts";
 import { decodeCursor, encodeCursor, type CursorKind } from "../lib/cursor.ts";
 import { listTicketViews, type SortKey, type TicketFilter, type TicketView } from "./ticket.repo.ts";
 
-const SORT_VALUE: Record<SortKey, (t: TicketView) => Date | number> = {
+const SORT_VALUE: Record<SortKey, (t: TicketView) => Date | number | null> = {
   created_at: (t) => t.created_at,
   updated_at: (t) => t.updated_at,
   priority: (t) => t.priority_rank,
   number: (t) => Number(t.number),
+  due: (t) => t.next_due_at,
 };
 /** The column type of each sort key, which a cursor's value must fit. */
 const SORT_KIND: Record<SortKey, CursorKind> = {
@@ -17,6 +18,7 @@ const SORT_KIND: Record<SortKey, CursorKind> = {
   updated_at: "instant",
   priority: "smallint",
   number: "bigint",
+  due: "instant",
 };
 
 /** Lists tickets the actor may see, filtered, sorted and paged by keyset. */
@@ -39,7 +41,7 @@ export async function listTickets(db: Kysely<DB>, actor: Actor, query: ListTicke
         ? { requesterId: actor.userId, organizationId: actor.orgShared ? actor.organizationId : null }
         : undefined,
   };
-  const after = query.cursor ? decodeCursor(query.cursor, SORT_KIND[key]) : null;
+  const after = query.cursor ? decodeCursor(query.cursor, SORT_KIND[key], key === "due") : null;
   const rows = await listTicketViews(db, filter, { key, desc }, query.limit + 1, after);
   const items = rows.slice(0, query.limit);
   const last = items[items.length - 1];
