@@ -16,6 +16,7 @@ import type { DnsResolver } from "./channels/mail/sender-auth.ts";
 import { composeSla } from "./sla/compose-sla.ts";
 import { composeNotify } from "./notify/compose-notify.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
+import { composeWorkspace } from "./macros/compose-workspace.ts";
 import { agentToolsRoutes } from "./tickets/agent-tools.routes.ts";
 import { createTicketEventService, type TicketEventService } from "./tickets/ticket-event.service.ts";
 import { createTimerWorker, type TicketLocker, type TimerHandler } from "./engine/timers.ts";
@@ -142,6 +143,8 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   await composeSla(services, wiring);
   await composeChannels(services, wiring);
   services.extraRoutes!.push(auditRoutes);
+  // Macros, saved views and bulk changes.
+  composeWorkspace(services);
   // The customer panel's summary and attachments' listing and downloads.
   services.extraRoutes!.push(agentToolsRoutes);
   return services;

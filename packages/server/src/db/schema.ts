@@ -1,6 +1,7 @@
 import type { Channel, Language, Priority, ResolutionCode, TicketStatus } from "@eskala/core";
 import type { ChannelTables } from "./schema-channels.ts";
 import type { AuthTables } from "./schema-auth.ts";
+import type { WorkspaceTables } from "./schema-workspace.ts";
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
 /** Kysely's view of the tables in migrations/. Keep in step with the SQL files. */
@@ -181,7 +182,7 @@ export interface SessionsTable {
   expires_at: Date;
 }
 
-export interface DB extends EngineTables, ChannelTables, AuthTables {
+export interface DB extends EngineTables, ChannelTables, AuthTables, WorkspaceTables {
   tiers: TiersTable;
   organizations: OrganizationsTable;
   users: UsersTable;

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { statusAfterMessage, type TicketStatus } from "@eskala/core";
 import type { CreateMessageBody } from "@eskala/contracts";
 import type { Actor } from "../auth/actor.ts";
@@ -31,93 +31,102 @@ export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]
   ) {
     adminOnlyField(actor, "created_at", body.created_at !== undefined);
     adminOnlyField(actor, "author_email", body.author_email !== undefined);
+    return db.transaction().execute((trx) => addInTrx(trx, actor, ticketId, body, now, opts));
+  }
+
+  /** A message in the caller's transaction (a macro writes its reply and its field changes together). */
+  async function addInTrx(
+    trx: Transaction<DB>,
+    actor: Actor,
+    ticketId: string,
+    body: CreateMessageBody,
+    now: Date,
+    opts: { emailMessageId?: string } = {},
+  ) {
     const isCustomer = actor.role === "customer";
     const at = body.created_at ? new Date(body.created_at) : now;
+    const current = assertVisible(actor, await findTicketForUpdate(trx, ticketId));
+    // Checked once the ticket is known to be visible, so a stranger learns nothing from a 403.
+    if (isCustomer && body.kind === "note")
+      throw new AppError("forbidden", "Customers cannot write internal notes", [
+        { path: ["kind"], message: "agents only" },
+      ]);
+    if (isCustomer && body.status)
+      throw new AppError("forbidden", "Customers cannot set the status", [
+        { path: ["status"], message: "agents only" },
+      ]);
+    const author = body.author_email
+      ? await findAuthor(trx, body.author_email)
+      : { id: actor.via === "system" ? null : actor.userId, role: actor.role };
+    if (current.status === "closed")
+      throw new AppError("invalid_transition", "The ticket is closed; open a new one", [
+        { path: ["ticket"], message: "closed" },
+      ]);
+    const byCustomer = author.role === "customer";
+    const isPublic = body.kind === "reply";
+    const sentiment = byCustomer && deps.scoreSentiment ? deps.scoreSentiment(body.body) : null;
+    const mentions = body.kind === "note" ? await findMentions(trx, body.body) : [];
+    const message = await trx
+      .insertInto("messages")
+      .values({
+        ticket_id: ticketId,
+        author_id: author.id,
+        kind: body.kind,
+        body: body.body,
+        channel: body.channel ?? (byCustomer ? current.channel : "web"),
+        mentions,
+        sentiment,
+        email_message_id: opts.emailMessageId ?? null,
+        created_at: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (body.attachments?.length) await saveAttachments(trx, ticketId, message.id, body.attachments);
 
-    return db.transaction().execute(async (trx) => {
-      const current = assertVisible(actor, await findTicketForUpdate(trx, ticketId));
-      // Checked once the ticket is known to be visible, so a stranger learns nothing from a 403.
-      if (isCustomer && body.kind === "note")
-        throw new AppError("forbidden", "Customers cannot write internal notes", [
-          { path: ["kind"], message: "agents only" },
-        ]);
-      if (isCustomer && body.status)
-        throw new AppError("forbidden", "Customers cannot set the status", [
-          { path: ["status"], message: "agents only" },
-        ]);
-      const author = body.author_email
-        ? await findAuthor(trx, body.author_email)
-        : { id: actor.via === "system" ? null : actor.userId, role: actor.role };
-      if (current.status === "closed")
-        throw new AppError("invalid_transition", "The ticket is closed; open a new one", [
-          { path: ["ticket"], message: "closed" },
-        ]);
-      const byCustomer = author.role === "customer";
-      const isPublic = body.kind === "reply";
-      const sentiment = byCustomer && deps.scoreSentiment ? deps.scoreSentiment(body.body) : null;
-      const mentions = body.kind === "note" ? await findMentions(trx, body.body) : [];
-      const message = await trx
-        .insertInto("messages")
-        .values({
-          ticket_id: ticketId,
-          author_id: author.id,
+    const set: TicketPatch = {};
+    const changes: Record<string, [unknown, unknown]> = {};
+    if (byCustomer) set.last_customer_message_at = at;
+    else if (isPublic) {
+      set.last_agent_reply_at = at;
+      if (!current.first_response_at) set.first_response_at = at;
+    }
+    if (body.status && body.status !== current.status) {
+      Object.assign(set, statusChange(current, body.status, body.resolution_code, at));
+      changes.status = [current.status, body.status];
+    } else {
+      const next = statusAfterMessage(current.status as TicketStatus, byCustomer ? "customer" : "agent", isPublic);
+      if (next !== current.status) {
+        Object.assign(set, statusChange(current, next, undefined, at));
+        changes.status = [current.status, next];
+      }
+    }
+    const ticket = await updateTicket(trx, current, set, at);
+    const events: TimelineEvent[] = [
+      {
+        ticketId,
+        type: "message.added",
+        at,
+        data: {
+          message_id: message.id,
           kind: body.kind,
-          body: body.body,
-          channel: body.channel ?? (byCustomer ? current.channel : "web"),
-          mentions,
-          sentiment,
-          email_message_id: opts.emailMessageId ?? null,
-          created_at: at,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      if (body.attachments?.length) await saveAttachments(trx, ticketId, message.id, body.attachments);
-
-      const set: TicketPatch = {};
-      const changes: Record<string, [unknown, unknown]> = {};
-      if (byCustomer) set.last_customer_message_at = at;
-      else if (isPublic) {
-        set.last_agent_reply_at = at;
-        if (!current.first_response_at) set.first_response_at = at;
-      }
-      if (body.status && body.status !== current.status) {
-        Object.assign(set, statusChange(current, body.status, body.resolution_code, at));
-        changes.status = [current.status, body.status];
-      } else {
-        const next = statusAfterMessage(current.status as TicketStatus, byCustomer ? "customer" : "agent", isPublic);
-        if (next !== current.status) {
-          Object.assign(set, statusChange(current, next, undefined, at));
-          changes.status = [current.status, next];
-        }
-      }
-      const ticket = await updateTicket(trx, current, set, at);
-      const events: TimelineEvent[] = [
-        {
-          ticketId,
-          type: "message.added",
-          at,
-          data: {
-            message_id: message.id,
-            kind: body.kind,
-            author_role: author.role,
-            ...(sentiment !== null ? { sentiment } : {}),
-            ...(mentions.length ? { mentions } : {}),
-          },
+          author_role: author.role,
+          ...(sentiment !== null ? { sentiment } : {}),
+          ...(mentions.length ? { mentions } : {}),
         },
-      ];
-      if (changes.status) events.push({ ticketId, type: "ticket.updated", at, data: { changes } });
-      if (mentions.length)
-        await notifyMentions(trx, { userIds: mentions, authorId: author.id, ticket, messageId: message.id, now });
-      await recordChange(hooks, trx, actor, {
-        ticket,
-        previous: current,
-        events,
-        actor,
-        now,
-        message: { id: message.id, kind: body.kind, authorRole: author.role, body: body.body, sentiment },
-      });
-      return message;
+      },
+    ];
+    if (changes.status) events.push({ ticketId, type: "ticket.updated", at, data: { changes } });
+    if (mentions.length)
+      await notifyMentions(trx, { userIds: mentions, authorId: author.id, ticket, messageId: message.id, now });
+    await recordChange(hooks, trx, actor, {
+      ticket,
+      previous: current,
+      events,
+      actor,
+      now,
+      message: { id: message.id, kind: body.kind, authorRole: author.role, body: body.body, sentiment },
     });
+    return message;
   }
 
   async function list(actor: Actor, ticketId: string) {
@@ -161,7 +170,7 @@ export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]
     return actor.role === "customer" ? views.map(customerMessage).filter((m) => m !== null) : views;
   }
 
-  return { add, list };
+  return { add, addInTrx, list };
 }
 
 async function findAuthor(db: Executor, email: string) {

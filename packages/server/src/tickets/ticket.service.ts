@@ -242,61 +242,64 @@ export function createTicketService(deps: {
   }
 
   async function update(actor: Actor, id: string, body: UpdateTicketBody, now: Date) {
-    await db.transaction().execute(async (trx) => {
-      const current = assertVisible(actor, await findTicketForUpdate(trx, id));
-      assertStaff(actor, "Changing a ticket");
-      if (body.expected_version !== undefined && body.expected_version !== current.version) {
-        throw new AppError("version_conflict", `The ticket is at version ${current.version}; reload and try again`);
-      }
-      const set: TicketPatch = {};
-      const changes: Record<string, [unknown, unknown]> = {};
-      const change = <K extends keyof TicketRow>(key: K, value: TicketRow[K]) => {
-        if (JSON.stringify(current[key]) === JSON.stringify(value)) return;
-        (set as Record<string, unknown>)[key] = value;
-        changes[key] = [current[key], value];
-      };
-      if (body.subject !== undefined) change("subject", body.subject);
-      if (body.priority !== undefined) {
-        change("priority", body.priority);
-        if (set.priority) set.priority_rank = priorityRank(body.priority);
-      }
-      if (body.category_id !== undefined)
-        change("category_id", body.category_id && (await resolveCategory(trx, body.category_id, "category_id")));
-      if (body.group_id !== undefined) {
-        if (body.group_id) {
-          const group = await resolveGroup(trx, body.group_id);
-          if (group.kind === "tier" && group.tier_level !== current.tier) {
-            throw AppError.field(["group_id"], "that group belongs to another tier: escalate instead");
-          }
-        }
-        change("group_id", body.group_id);
-      }
-      if (body.assignee_id !== undefined)
-        change("assignee_id", body.assignee_id && (await resolveStaff(trx, body.assignee_id)).id);
-      if (body.tags !== undefined) change("tags", dedupe(body.tags));
-      if (body.collaborator_ids !== undefined) {
-        for (const [i, cid] of body.collaborator_ids.entries()) await resolveStaff(trx, cid, `collaborator_ids.${i}`);
-        change("collaborator_ids", dedupe(body.collaborator_ids));
-      }
-      if (body.status !== undefined && body.status !== current.status) {
-        Object.assign(set, statusChange(current, body.status, body.resolution_code, now));
-        changes.status = [current.status, body.status];
-      } else if (body.resolution_code !== undefined && current.status !== "solved") {
-        throw AppError.field(["resolution_code"], "only with status solved");
-      }
-      if (Object.keys(changes).length === 0) return;
-      const ticket = await updateTicket(trx, current, set, now);
-      const events: TimelineEvent[] = [{ ticketId: id, type: "ticket.updated", at: now, data: { changes } }];
-      await recordChange(hooks, trx, actor, { ticket, previous: current, events, actor, now });
-    });
+    await db.transaction().execute((trx) => updateInTrx(trx, actor, id, body, now));
     return (await findTicketView(db, id))!;
+  }
+
+  /** A change in the caller's transaction (a macro writes its reply and its field changes together). */
+  async function updateInTrx(trx: Transaction<DB>, actor: Actor, id: string, body: UpdateTicketBody, now: Date) {
+    const current = assertVisible(actor, await findTicketForUpdate(trx, id));
+    assertStaff(actor, "Changing a ticket");
+    if (body.expected_version !== undefined && body.expected_version !== current.version) {
+      throw new AppError("version_conflict", `The ticket is at version ${current.version}; reload and try again`);
+    }
+    const set: TicketPatch = {};
+    const changes: Record<string, [unknown, unknown]> = {};
+    const change = <K extends keyof TicketRow>(key: K, value: TicketRow[K]) => {
+      if (JSON.stringify(current[key]) === JSON.stringify(value)) return;
+      (set as Record<string, unknown>)[key] = value;
+      changes[key] = [current[key], value];
+    };
+    if (body.subject !== undefined) change("subject", body.subject);
+    if (body.priority !== undefined) {
+      change("priority", body.priority);
+      if (set.priority) set.priority_rank = priorityRank(body.priority);
+    }
+    if (body.category_id !== undefined)
+      change("category_id", body.category_id && (await resolveCategory(trx, body.category_id, "category_id")));
+    if (body.group_id !== undefined) {
+      if (body.group_id) {
+        const group = await resolveGroup(trx, body.group_id);
+        if (group.kind === "tier" && group.tier_level !== current.tier) {
+          throw AppError.field(["group_id"], "that group belongs to another tier: escalate instead");
+        }
+      }
+      change("group_id", body.group_id);
+    }
+    if (body.assignee_id !== undefined)
+      change("assignee_id", body.assignee_id && (await resolveStaff(trx, body.assignee_id)).id);
+    if (body.tags !== undefined) change("tags", dedupe(body.tags));
+    if (body.collaborator_ids !== undefined) {
+      for (const [i, cid] of body.collaborator_ids.entries()) await resolveStaff(trx, cid, `collaborator_ids.${i}`);
+      change("collaborator_ids", dedupe(body.collaborator_ids));
+    }
+    if (body.status !== undefined && body.status !== current.status) {
+      Object.assign(set, statusChange(current, body.status, body.resolution_code, now));
+      changes.status = [current.status, body.status];
+    } else if (body.resolution_code !== undefined && current.status !== "solved") {
+      throw AppError.field(["resolution_code"], "only with status solved");
+    }
+    if (Object.keys(changes).length === 0) return;
+    const ticket = await updateTicket(trx, current, set, now);
+    const events: TimelineEvent[] = [{ ticketId: id, type: "ticket.updated", at: now, data: { changes } }];
+    await recordChange(hooks, trx, actor, { ticket, previous: current, events, actor, now });
   }
 
   async function get(actor: Actor, id: string) {
     return assertVisible(actor, await findTicketView(db, id));
   }
 
-  return { create, update, get };
+  return { create, update, updateInTrx, get };
 }
 
 /** The columns a status change sets, after checking the move is allowed. */
