@@ -10,3 +10,4 @@ export * from "./problems.ts";
 export * from "./agent-tools.ts";
 export * from "./workspace.ts";
 export * from "./reports.ts";
+export * from "./patterns.ts";

@@ -16,6 +16,7 @@ import type { DnsResolver } from "./channels/mail/sender-auth.ts";
 import { composeSla } from "./sla/compose-sla.ts";
 import { composeNotify } from "./notify/compose-notify.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
+import { patternRoutes } from "./reports/patterns.routes.ts";
 import { composeWorkspace } from "./macros/compose-workspace.ts";
 import { agentToolsRoutes } from "./tickets/agent-tools.routes.ts";
 import { createTicketEventService, type TicketEventService } from "./tickets/ticket-event.service.ts";
@@ -143,6 +144,8 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   await composeSla(services, wiring);
   await composeChannels(services, wiring);
   services.extraRoutes!.push(auditRoutes);
+  // Recurring problems and training needs (the escalation review).
+  services.extraRoutes!.push(patternRoutes);
   // Macros, saved views and bulk changes.
   composeWorkspace(services);
   // The customer panel's summary and attachments' listing and downloads.

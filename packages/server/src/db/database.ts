@@ -199,10 +199,13 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 async function openPGlite(dataDir: string): Promise<Database> {
   const { PGlite, types } = await import("@electric-sql/pglite");
   const { createPGlitePool } = await import("./pglite-pool.ts");
+  // Contrib extensions the migrations create: pg_trgm groups similar tickets (reports/recurring.ts).
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const inMemory = dataDir === ":memory:";
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(inMemory ? undefined : dataDir, {
     parsers: { [types.INT8]: (v: string) => Number(v) },
+    extensions: { pg_trgm },
   });
   const pool = createPGlitePool(pglite);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
