@@ -16,6 +16,7 @@ import type { DnsResolver } from "./channels/mail/sender-auth.ts";
 import { composeSla } from "./sla/compose-sla.ts";
 import { composeNotify } from "./notify/compose-notify.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
+import { reportsRoutes } from "./reports/reports.routes.ts";
 import { patternRoutes } from "./reports/patterns.routes.ts";
 import { composeWorkspace } from "./macros/compose-workspace.ts";
 import { agentToolsRoutes } from "./tickets/agent-tools.routes.ts";
@@ -144,6 +145,8 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   await composeSla(services, wiring);
   await composeChannels(services, wiring);
   services.extraRoutes!.push(auditRoutes);
+  // The escalation review's reports and CSV exports.
+  services.extraRoutes!.push(reportsRoutes);
   // Recurring problems and training needs (the escalation review).
   services.extraRoutes!.push(patternRoutes);
   // Macros, saved views and bulk changes.

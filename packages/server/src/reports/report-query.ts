@@ -224,9 +224,19 @@ export function escalationsMadeIn(period: Pick<ReportPeriod, "start" | "end">, e
 }
 
 /**
- * The filters on tickets (alias `t`): tier, group and assignee where the ticket is now; category,
- * channel, priority, organisation as set. `agent_id` on a ticket means the agent held it: it is
- * assigned to them now, or a move took it from them.
+ * A ticket's agent (alias `t`): the first agent who held it, i.e. the one a move first took it
+ * from, or its assignee when no move took it from anyone. One agent per ticket, so counts by agent
+ * add up, and an agent's escalated tickets stay theirs after they left for the next tier.
+ */
+export function ticketAgent(t = "t"): RawBuilder<string | null> {
+  return sql<string | null>`(case when ${ref(t, "escalated_at")} is null then ${ref(t, "assignee_id")} else coalesce(
+    (select ea.from_assignee_id from escalations ea where ea.ticket_id = ${ref(t, "id")}
+      and ea.from_assignee_id is not null order by ea.created_at, ea.id limit 1), ${ref(t, "assignee_id")}) end)`;
+}
+
+/**
+ * The filters on tickets (alias `t`): tier and group where the ticket is now; category, channel,
+ * priority, organisation as set; agent the ticket's agent ({@link ticketAgent}).
  */
 export function ticketFilters(f: ReportFilters, t = "t"): RawBuilder<SqlBool> {
   const parts: RawBuilder<unknown>[] = [];
@@ -236,13 +246,7 @@ export function ticketFilters(f: ReportFilters, t = "t"): RawBuilder<SqlBool> {
   if (f.channel) parts.push(sql`${ref(t, "channel")} = ${f.channel}`);
   if (f.priority) parts.push(sql`${ref(t, "priority")} = ${f.priority}`);
   if (f.organization_id) parts.push(idCondition(ref(t, "organization_id"), f.organization_id));
-  if (f.agent_id) {
-    if (f.agent_id === "none") parts.push(sql`${ref(t, "assignee_id")} is null`);
-    else
-      parts.push(
-        sql`(${ref(t, "assignee_id")} = ${f.agent_id}::uuid or exists (select 1 from escalations ea where ea.from_assignee_id = ${f.agent_id}::uuid and ea.ticket_id = ${ref(t, "id")}))`,
-      );
-  }
+  if (f.agent_id) parts.push(idCondition(ticketAgent(t), f.agent_id));
   return and(parts);
 }
 

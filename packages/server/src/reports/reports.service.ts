@@ -1,0 +1,593 @@
+/**
+ * The escalation review's reports (issue 17): each is a few set-based reads over tickets and
+ * escalation records in the period (see report-query.ts for the period, filters and who sees
+ * what). Tickets reports count tickets *created* in the period; escalation counts count records
+ * *made* in it. Durations are computed in Node from instants so business minutes can use the
+ * organisation's calendar (core's calendar machinery).
+ */
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import type {
+  BouncingReport,
+  EscalationCountsReport,
+  EscalationRateReport,
+  EscalationTimesReport,
+  ReportDimension,
+  SatisfactionReport,
+  SlaAttainmentReport,
+  SolvedTiersReport,
+  TicketDimension,
+} from "@eskala/contracts";
+import { businessMinutesBetween } from "@eskala/core/calendar";
+import type { DB } from "../db/schema.ts";
+import {
+  ESCALATING_TYPES,
+  escalationFilters,
+  escalationsMadeIn,
+  scopeParams,
+  ticketAgent,
+  ticketFilters,
+  ticketsCreatedIn,
+  type ReportScope,
+} from "./report-query.ts";
+
+type Db = Kysely<DB>;
+type Key = string | number | null;
+type Params = Record<string, string>;
+
+const ref = (alias: string, column: string) => sql.ref(`${alias}.${column}`);
+const escalatingTypes = sql.join(ESCALATING_TYPES.map((t) => sql.lit(t)));
+
+/** The SQL value of a ticket dimension (alias `t`). */
+export function ticketDimension(d: TicketDimension, t = "t"): RawBuilder<unknown> {
+  switch (d) {
+    case "category":
+      return sql`${ref(t, "category_id")}::text`;
+    case "channel":
+      return sql`${ref(t, "channel")}`;
+    case "agent":
+      return sql`${ticketAgent(t)}::text`;
+    case "tier":
+      return sql`${ref(t, "tier")}`;
+    case "group":
+      return sql`${ref(t, "group_id")}::text`;
+    case "priority":
+      return sql`${ref(t, "priority")}`;
+    case "organization":
+      return sql`${ref(t, "organization_id")}::text`;
+  }
+}
+
+/** The SQL value of an escalation dimension (record `e`, its ticket `t`): tier, group and agent it moved from. */
+export function escalationDimension(d: ReportDimension, e = "e", t = "t"): RawBuilder<unknown> {
+  switch (d) {
+    case "reason":
+      return sql`${ref(e, "reason")}`;
+    case "trigger":
+      return sql`${ref(e, "trigger")}`;
+    case "type":
+      return sql`${ref(e, "type")}`;
+    case "agent":
+      return sql`${ref(e, "from_assignee_id")}::text`;
+    case "tier":
+      return sql`${ref(e, "from_tier")}`;
+    case "group":
+      return sql`${ref(e, "from_group_id")}::text`;
+    default:
+      return ticketDimension(d, t);
+  }
+}
+
+/** The drill-down parameter a dimension's value becomes. */
+const DIMENSION_PARAM: Record<ReportDimension, string> = {
+  reason: "reason",
+  trigger: "trigger",
+  type: "type",
+  category: "category_id",
+  channel: "channel",
+  agent: "agent_id",
+  tier: "tier",
+  group: "group_id",
+  priority: "priority",
+  organization: "organization_id",
+};
+
+function dimensionParams(dims: readonly ReportDimension[], keys: Key[]): Params {
+  const out: Params = {};
+  dims.forEach((d, i) => {
+    const k = keys[i];
+    if (k === null || k === undefined) {
+      // An id-valued dimension that is not set lists with `none`; a tier or enum is never unset on a ticket.
+      if (DIMENSION_PARAM[d].endsWith("_id")) out[DIMENSION_PARAM[d]] = "none";
+    } else out[DIMENSION_PARAM[d]] = String(k);
+  });
+  return out;
+}
+
+/** Names of the ids (and tiers) among a dimension's keys. */
+async function labelsFor(db: Db, d: ReportDimension, keys: Key[]): Promise<Map<string, string>> {
+  const ids = [...new Set(keys.filter((k): k is string | number => k !== null).map(String))];
+  if (!ids.length) return new Map();
+  const pairs = async (q: Promise<{ id: string | number; name: string }[]>) =>
+    new Map((await q).map((r) => [String(r.id), r.name]));
+  switch (d) {
+    case "category":
+      return pairs(db.selectFrom("categories").select(["id", "name"]).where("id", "in", ids).execute());
+    case "agent":
+      return pairs(db.selectFrom("users").select(["id", "name"]).where("id", "in", ids).execute());
+    case "group":
+      return pairs(db.selectFrom("groups").select(["id", "name"]).where("id", "in", ids).execute());
+    case "organization":
+      return pairs(db.selectFrom("organizations").select(["id", "name"]).where("id", "in", ids).execute());
+    case "tier":
+      return pairs(
+        db.selectFrom("tiers").select(["level as id", "name"]).where("level", "in", ids.map(Number)).execute(),
+      );
+    default:
+      return new Map();
+  }
+}
+
+async function tierNames(db: Db): Promise<Map<number, string>> {
+  const rows = await db.selectFrom("tiers").select(["level", "name"]).orderBy("level").execute();
+  return new Map(rows.map((r) => [r.level, r.name]));
+}
+
+function keyOf(d: ReportDimension, v: unknown): Key {
+  if (v === null || v === undefined) return null;
+  return d === "tier" ? Number(v) : String(v);
+}
+
+const rate = (n: number, of: number) => (of > 0 ? n / of : null);
+
+function base(scope: ReportScope) {
+  return {
+    period: {
+      from: scope.period.from,
+      to: scope.period.to,
+      time_zone: scope.period.timeZone,
+      starts_at: scope.period.start.toISOString(),
+      ends_at: scope.period.end.toISOString(),
+    },
+    filters: Object.fromEntries(Object.entries(scope.filters).filter(([, v]) => v !== undefined)) as Record<
+      string,
+      string | number
+    >,
+  };
+}
+
+// --- escalation rate --------------------------------------------------------------------------
+
+export async function escalationRate(
+  db: Db,
+  scope: ReportScope,
+  groupBy: TicketDimension | undefined,
+): Promise<EscalationRateReport> {
+  const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
+  const dim = groupBy ? ticketDimension(groupBy) : sql`null`;
+  const { rows } = await sql<{ k: unknown; created: number; escalated: number }>`
+    select ${dim} as k, count(*)::int as created, (count(*) filter (where t.escalation_count > 0))::int as escalated
+    from tickets t where ${where} group by 1 order by 2 desc, 1`.execute(db);
+  const params = scopeParams(scope);
+  const total = { created: 0, escalated: 0 };
+  for (const r of rows) {
+    total.created += r.created;
+    total.escalated += r.escalated;
+  }
+  const labels = groupBy
+    ? await labelsFor(
+        db,
+        groupBy,
+        rows.map((r) => keyOf(groupBy, r.k)),
+      )
+    : new Map<string, string>();
+  return {
+    ...base(scope),
+    group_by: groupBy ?? null,
+    total: {
+      ...total,
+      rate: rate(total.escalated, total.created),
+      ticket_filter: { ...params, set: "created" },
+      escalated_filter: { ...params, set: "escalated" },
+    },
+    rows: groupBy
+      ? rows.map((r) => {
+          const key = keyOf(groupBy, r.k);
+          const label = key === null ? null : (labels.get(String(key)) ?? null);
+          const p = { ...params, ...dimensionParams([groupBy], [key]) };
+          return {
+            key,
+            label,
+            keys: { [groupBy]: key },
+            labels: { [groupBy]: label },
+            created: r.created,
+            escalated: r.escalated,
+            rate: rate(r.escalated, r.created),
+            ticket_filter: { ...p, set: "created" },
+            escalated_filter: { ...p, set: "escalated" },
+          };
+        })
+      : [],
+  };
+}
+
+// --- escalation counts ------------------------------------------------------------------------
+
+export const DEFAULT_COUNT_DIMENSIONS: ReportDimension[] = ["reason", "category"];
+
+export async function escalationCounts(
+  db: Db,
+  scope: ReportScope,
+  groupBy: ReportDimension[] = DEFAULT_COUNT_DIMENSIONS,
+): Promise<EscalationCountsReport> {
+  const dims = [...new Set(groupBy)];
+  const where = sql`${escalationsMadeIn(scope.period)} and ${escalationFilters(scope.filters)}`;
+  const selects = dims.map((d, i) => sql`${escalationDimension(d)} as ${sql.ref(`k${i}`)}`);
+  const groups = sql.join(dims.map((_, i) => sql.lit(i + 1)));
+  const [grouped, totals] = await Promise.all([
+    sql<Record<string, unknown> & { escalations: number; tickets: number }>`
+      select ${sql.join(selects)}, count(*)::int as escalations, count(distinct e.ticket_id)::int as tickets
+      from escalations e join tickets t on t.id = e.ticket_id
+      where ${where} group by ${groups} order by ${sql.lit(dims.length + 1)} desc, ${groups}`.execute(db),
+    sql<{ escalations: number; tickets: number }>`
+      select count(*)::int as escalations, count(distinct e.ticket_id)::int as tickets
+      from escalations e join tickets t on t.id = e.ticket_id where ${where}`.execute(db),
+  ]);
+  const keysOf = (r: Record<string, unknown>) => dims.map((d, i) => keyOf(d, r[`k${i}`]));
+  const labelMaps = await Promise.all(
+    dims.map((d, i) =>
+      labelsFor(
+        db,
+        d,
+        grouped.rows.map((r) => keysOf(r)[i]!),
+      ),
+    ),
+  );
+  const params = { ...scopeParams(scope), set: "escalations" };
+  return {
+    ...base(scope),
+    group_by: dims,
+    total: { ...totals.rows[0]!, ticket_filter: params },
+    rows: grouped.rows.map((r) => {
+      const keys = keysOf(r);
+      const labels = keys.map((k, i) => (k === null ? null : (labelMaps[i]!.get(String(k)) ?? null)));
+      return {
+        key: keys[0]!,
+        label: labels[0]!,
+        keys: Object.fromEntries(dims.map((d, i) => [d, keys[i]!])),
+        labels: Object.fromEntries(dims.map((d, i) => [d, labels[i]!])),
+        escalations: r.escalations,
+        tickets: r.tickets,
+        ticket_filter: { ...params, ...dimensionParams(dims, keys) },
+      };
+    }),
+  };
+}
+
+// --- times ------------------------------------------------------------------------------------
+
+/** The q-quantile of sorted values with linear interpolation (as PostgreSQL's percentile_cont); 2 decimals. */
+export function quantile(sorted: number[], q: number): number | null {
+  if (!sorted.length) return null;
+  const i = (sorted.length - 1) * q;
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  const v = sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (i - lo);
+  return Math.round(v * 100) / 100;
+}
+
+function durations(pairs: [number, number][], scope: ReportScope) {
+  const wall: number[] = [];
+  const business: number[] = [];
+  for (const [a, b] of pairs) {
+    wall.push((b - a) / 60_000);
+    business.push(businessMinutesBetween(scope.calendar.calendar, new Date(a), new Date(b)));
+  }
+  wall.sort((x, y) => x - y);
+  business.sort((x, y) => x - y);
+  return {
+    count: pairs.length,
+    wall_minutes: { median: quantile(wall, 0.5), p90: quantile(wall, 0.9) },
+    business_minutes: { median: quantile(business, 0.5), p90: quantile(business, 0.9) },
+  };
+}
+
+export async function escalationTimes(db: Db, scope: ReportScope): Promise<EscalationTimesReport> {
+  const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
+  const [first, moves, names] = await Promise.all([
+    sql<{ c: number; f: number | null }>`
+      select (extract(epoch from t.created_at) * 1000)::float8 as c,
+        (select (extract(epoch from min(e.created_at)) * 1000)::float8 from escalations e
+          where e.ticket_id = t.id and e.type in (${escalatingTypes})) as f
+      from tickets t where ${where} and t.escalation_count > 0`.execute(db),
+    sql<{
+      id: string;
+      tier: number;
+      c: number;
+      s: number | null;
+      from_tier: number | null;
+      to_tier: number | null;
+      at: number;
+    }>`
+      select t.id, t.tier, (extract(epoch from t.created_at) * 1000)::float8 as c,
+        case when t.status in ('solved', 'closed') then (extract(epoch from t.solved_at) * 1000)::float8 end as s,
+        e.from_tier, e.to_tier, (extract(epoch from e.created_at) * 1000)::float8 as at
+      from tickets t join escalations e on e.ticket_id = t.id
+      where ${where} and t.escalated_at is not null
+      order by t.id, e.created_at, e.id`.execute(db),
+    tierNames(db),
+  ]);
+  const firstPairs: [number, number][] = [];
+  for (const r of first.rows) if (r.f !== null && r.f >= r.c) firstPairs.push([r.c, r.f]);
+
+  // Each moved ticket's stays: from creation in its first tier, each tier change ending one, a solve the last.
+  const stays = new Map<number, [number, number][]>();
+  const push = (tier: number, a: number, b: number) => {
+    if (b < a) return;
+    let list = stays.get(tier);
+    if (!list) stays.set(tier, (list = []));
+    list.push([a, b]);
+  };
+  const rows = moves.rows;
+  for (let i = 0; i < rows.length;) {
+    const id = rows[i]!.id;
+    let j = i;
+    while (j < rows.length && rows[j]!.id === id) j++;
+    const first = rows[i]!;
+    let tier = first.from_tier ?? first.tier;
+    let start = first.c;
+    for (let k = i; k < j; k++) {
+      const m = rows[k]!;
+      if (m.from_tier === null || m.to_tier === null || m.from_tier === m.to_tier) continue;
+      push(tier, start, m.at);
+      tier = m.to_tier;
+      start = m.at;
+    }
+    if (first.s !== null) push(tier, start, first.s);
+    i = j;
+  }
+  const params = scopeParams(scope);
+  return {
+    ...base(scope),
+    calendar: { id: scope.calendar.id, name: scope.calendar.name, time_zone: scope.calendar.timeZone },
+    first_escalation: { ...durations(firstPairs, scope), ticket_filter: { ...params, set: "escalated" } },
+    tiers: [...stays.keys()]
+      .sort((a, b) => a - b)
+      .map((tier) => ({
+        tier,
+        label: names.get(tier) ?? null,
+        ...durations(stays.get(tier)!, scope),
+        ticket_filter: { ...params, set: "escalated" },
+      })),
+  };
+}
+
+// --- solved level -----------------------------------------------------------------------------
+
+export async function solvedTiers(db: Db, scope: ReportScope): Promise<SolvedTiersReport> {
+  const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
+  const [grouped, names] = await Promise.all([
+    sql<{ tier: number | null; n: number }>`
+      select t.solved_tier as tier, count(*)::int as n from tickets t where ${where} group by 1`.execute(db),
+    tierNames(db),
+  ]);
+  const counts = new Map<number, number>();
+  let created = 0;
+  let solved = 0;
+  for (const r of grouped.rows) {
+    created += r.n;
+    if (r.tier !== null) {
+      solved += r.n;
+      counts.set(r.tier, r.n);
+    }
+  }
+  const tiers = [...new Set([...names.keys(), ...counts.keys()])].sort((a, b) => a - b);
+  const params = scopeParams(scope);
+  return {
+    ...base(scope),
+    total: { created, solved, unsolved: created - solved, ticket_filter: { ...params, set: "created" } },
+    rows: tiers.map((tier) => {
+      const n = counts.get(tier) ?? 0;
+      const label = names.get(tier) ?? null;
+      return {
+        key: tier,
+        label,
+        keys: { tier },
+        labels: { tier: label },
+        tier,
+        solved: n,
+        share: rate(n, solved),
+        ticket_filter: { ...params, set: "solved", solved_tier: String(tier) },
+      };
+    }),
+  };
+}
+
+// --- SLA attainment ---------------------------------------------------------------------------
+
+const PRIORITY_ORDER = ["urgent", "high", "medium", "low"];
+const TARGET_ORDER = ["first_response", "next_response", "periodic_update", "resolution"];
+
+export async function slaAttainment(db: Db, scope: ReportScope): Promise<SlaAttainmentReport> {
+  const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
+  const { rows } = await sql<{ target: string; priority: string; achieved: number; breached: number; open: number }>`
+    select r.key as target, t.priority,
+      (count(*) filter (where r.value->'f'->>'state' = 'achieved' and (r.value->>'b') is null))::int as achieved,
+      (count(*) filter (where r.value->'f'->>'state' = 'breached' or (r.value->>'b') is not null))::int as breached,
+      (count(*) filter (where r.value->'f' is null and (r.value->>'b') is null))::int as open
+    from tickets t join ticket_sla s on s.ticket_id = t.id cross join lateral jsonb_each(s.ledger->'rec') r
+    where ${where} group by 1, 2`.execute(db);
+  const rank = (target: string) => {
+    const i = TARGET_ORDER.indexOf(target);
+    return i >= 0 ? String(i) : `9${target}`;
+  };
+  rows.sort(
+    (a, b) =>
+      rank(a.target).localeCompare(rank(b.target)) ||
+      PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority),
+  );
+  const params = scopeParams(scope);
+  return {
+    ...base(scope),
+    rows: rows.map((r) => {
+      const p = { ...params, set: "sla", sla_target: r.target, priority: r.priority };
+      return {
+        target: r.target,
+        priority: r.priority as SlaAttainmentReport["rows"][number]["priority"],
+        achieved: r.achieved,
+        breached: r.breached,
+        open: r.open,
+        attainment: rate(r.achieved, r.achieved + r.breached),
+        ticket_filters: {
+          achieved: { ...p, sla_state: "achieved" },
+          breached: { ...p, sla_state: "breached" },
+          open: { ...p, sla_state: "open" },
+        },
+      };
+    }),
+  };
+}
+
+// --- satisfaction -----------------------------------------------------------------------------
+
+/** The tiers a ticket went through, `1-2-1` (alias `t`): where it started, then each tier change. */
+export function tierPath(t = "t"): RawBuilder<string> {
+  return sql<string>`(coalesce((select e0.from_tier from escalations e0 where e0.ticket_id = ${ref(t, "id")}
+      and e0.from_tier is not null order by e0.created_at, e0.id limit 1), ${ref(t, "tier")})::text
+    || coalesce((select string_agg('-' || e1.to_tier::text, '' order by e1.created_at, e1.id) from escalations e1
+      where e1.ticket_id = ${ref(t, "id")} and e1.to_tier is not null and e1.from_tier is distinct from e1.to_tier), ''))`;
+}
+
+/** Each ticket's latest rating (alias `s`), for tickets of alias `t`. */
+export function latestRating(t = "t"): RawBuilder<unknown> {
+  return sql`(select s.rating, s.escalated from csat_surveys s where s.ticket_id = ${ref(t, "id")}
+    and s.rating is not null order by s.rated_at desc nulls last, s.id desc limit 1)`;
+}
+
+export async function satisfaction(db: Db, scope: ReportScope): Promise<SatisfactionReport> {
+  const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
+  const { rows } = await sql<{ escalated: boolean; path: string; n: number; total: number; good: number }>`
+    with r as (
+      select t.id, s.rating, s.escalated, ${tierPath()} as path
+      from tickets t cross join lateral ${latestRating()} s
+      where ${where}
+    )
+    select escalated, path, count(*)::int as n, sum(rating)::int as total,
+      (count(*) filter (where rating >= 4))::int as good
+    from r group by 1, 2 order by 3 desc, 2`.execute(db);
+  const params = { ...scopeParams(scope), set: "rated" };
+  const figures = (list: typeof rows, filter: Params) => {
+    const n = list.reduce((a, r) => a + r.n, 0);
+    const total = list.reduce((a, r) => a + r.total, 0);
+    const good = list.reduce((a, r) => a + r.good, 0);
+    return {
+      count: n,
+      mean: n ? Math.round((total / n) * 100) / 100 : null,
+      share_4_5: rate(good, n),
+      ticket_filter: filter,
+    };
+  };
+  const byPath = new Map<string, typeof rows>();
+  for (const r of rows) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+  return {
+    ...base(scope),
+    escalated: figures(
+      rows.filter((r) => r.escalated),
+      { ...params, escalated: "true" },
+    ),
+    not_escalated: figures(
+      rows.filter((r) => !r.escalated),
+      { ...params, escalated: "false" },
+    ),
+    paths: [...byPath.entries()]
+      .map(([path, list]) => ({
+        path,
+        tiers: path.split("-").map(Number),
+        ...figures(list, { ...params, path }),
+      }))
+      .sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
+  };
+}
+
+// --- bouncing ---------------------------------------------------------------------------------
+
+/** Per moved ticket of the scope (alias `t`): moves, and whether it moved down or returned to a tier it had left. */
+function bounceFacts(where: RawBuilder<unknown>) {
+  return sql`
+    select t.id, count(*)::int as moves,
+      bool_or(e.to_tier < e.from_tier) as moved_down,
+      bool_or(e.from_tier is distinct from e.to_tier and exists (
+        select 1 from escalations p where p.ticket_id = e.ticket_id and p.created_at < e.created_at
+          and p.from_tier = e.to_tier and p.to_tier is distinct from p.from_tier)) as returned
+    from tickets t join escalations e on e.ticket_id = t.id
+    where ${where} and t.escalated_at is not null
+    group by t.id`;
+}
+
+export function bounceCondition(kind: string | undefined, b = "b"): RawBuilder<unknown> {
+  const down = sql`${ref(b, "moved_down")}`;
+  const back = sql`${ref(b, "returned")}`;
+  const many = sql`${ref(b, "moves")} >= 3`;
+  if (kind === "moved_down") return down;
+  if (kind === "returned") return back;
+  if (kind === "many_moves") return many;
+  return sql`(${down} or ${back} or ${many})`;
+}
+
+export async function bouncing(db: Db, scope: ReportScope): Promise<BouncingReport> {
+  const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
+  const facts = bounceFacts(where);
+  const [counts, list] = await Promise.all([
+    sql<{ moved: number; bounced: number; moved_down: number; returned: number; many_moves: number }>`
+      with b as (${facts})
+      select count(*)::int as moved, (count(*) filter (where ${bounceCondition(undefined)}))::int as bounced,
+        (count(*) filter (where b.moved_down))::int as moved_down,
+        (count(*) filter (where b.returned))::int as returned,
+        (count(*) filter (where b.moves >= 3))::int as many_moves
+      from b`.execute(db),
+    sql<{
+      id: string;
+      number: number;
+      subject: string;
+      status: string;
+      tier: number;
+      moves: number;
+      moved_down: boolean;
+      returned: boolean;
+      path: string;
+    }>`
+      with b as (${facts})
+      select t.id, t.number, t.subject, t.status, t.tier, b.moves, b.moved_down, b.returned, ${tierPath()} as path
+      from b join tickets t on t.id = b.id
+      where ${bounceCondition(undefined)}
+      order by b.moves desc, t.number limit 100`.execute(db),
+  ]);
+  const c = counts.rows[0]!;
+  const params = { ...scopeParams(scope), set: "bounced" };
+  return {
+    ...base(scope),
+    moved: c.moved,
+    bounced: c.bounced,
+    kinds: (["moved_down", "returned", "many_moves"] as const).map((kind) => ({
+      kind,
+      tickets: c[kind],
+      ticket_filter: { ...params, bounce: kind },
+    })),
+    ticket_filter: params,
+    tickets: list.rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      subject: r.subject,
+      status: r.status as BouncingReport["tickets"][number]["status"],
+      tier: r.tier,
+      moves: r.moves,
+      path: r.path.split("-").map(Number),
+      kinds: [
+        ...(r.moved_down ? (["moved_down"] as const) : []),
+        ...(r.returned ? (["returned"] as const) : []),
+        ...(r.moves >= 3 ? (["many_moves"] as const) : []),
+      ],
+    })),
+  };
+}
+
+export { bounceFacts };
