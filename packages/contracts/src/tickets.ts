@@ -64,6 +64,18 @@ export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>;
 
 const Ref = z.object({ id: Id, name: z.string() }).nullable();
 
+/** The problem a ticket is linked to, on the staff view of the ticket (never the customer's). */
+export const TicketProblemRef = z
+  .object({
+    id: Id,
+    number: z.number().int(),
+    title: z.string(),
+    status: z.enum(["investigating", "known_error", "fixed"]),
+    workaround: z.string().nullable(),
+  })
+  .meta({ id: "TicketProblemRef" });
+export type TicketProblemRef = z.infer<typeof TicketProblemRef>;
+
 export const Ticket = z
   .object({
     id: Id,
@@ -96,6 +108,9 @@ export const Ticket = z
     closed_at: Instant.nullable(),
     version: z.number().int(),
     sla: z.any().optional().describe("SLA clocks: see the SLA section"),
+    problem: TicketProblemRef.nullable()
+      .optional()
+      .describe("The problem (root cause) the ticket is linked to, with its workaround; staff only"),
   })
   .meta({ id: "Ticket" });
 export type Ticket = z.infer<typeof Ticket>;

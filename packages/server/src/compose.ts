@@ -16,6 +16,7 @@ import type { DnsResolver } from "./channels/mail/sender-auth.ts";
 import { composeSla } from "./sla/compose-sla.ts";
 import { composeNotify } from "./notify/compose-notify.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
+import { composeProblems } from "./problems/compose-problems.ts";
 import { reportsRoutes } from "./reports/reports.routes.ts";
 import { patternRoutes } from "./reports/patterns.routes.ts";
 import { composeWorkspace } from "./macros/compose-workspace.ts";
@@ -145,6 +146,7 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   await composeSla(services, wiring);
   await composeChannels(services, wiring);
   services.extraRoutes!.push(auditRoutes);
+  composeProblems(services, wiring);
   // The escalation review's reports and CSV exports.
   services.extraRoutes!.push(reportsRoutes);
   // Recurring problems and training needs (the escalation review).

@@ -1,6 +1,7 @@
 import type { Channel, Language, Priority, ResolutionCode, TicketStatus } from "@eskala/core";
 import type { ChannelTables } from "./schema-channels.ts";
 import type { AuthTables } from "./schema-auth.ts";
+import type { ProblemTables } from "./schema-problems.ts";
 import type { WorkspaceTables } from "./schema-workspace.ts";
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
@@ -182,7 +183,7 @@ export interface SessionsTable {
   expires_at: Date;
 }
 
-export interface DB extends EngineTables, ChannelTables, AuthTables, WorkspaceTables {
+export interface DB extends EngineTables, ChannelTables, AuthTables, WorkspaceTables, ProblemTables {
   tiers: TiersTable;
   organizations: OrganizationsTable;
   users: UsersTable;

@@ -6,6 +6,7 @@ import type {
   RawServerDefault,
 } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { TicketProblemRef } from "@eskala/contracts";
 import type { Actor } from "../auth/actor.ts";
 import type { AuthService } from "../auth/auth.service.ts";
 import type { Credential } from "../auth/session-end.ts";
@@ -33,6 +34,8 @@ export interface Services {
   ticketExtras?: {
     /** The SLA block; `state` is the stored SLA state when the caller read it with the ticket. */
     sla?: (ticketId: string, viewer?: { role: string }, state?: { ledger: unknown; policy_id: string | null } | null) => Promise<unknown>;
+    /** The problem the ticket is linked to (staff view only; problems/compose-problems.ts). */
+    problem?: (ticketId: string) => Promise<TicketProblemRef | null>;
   };
   /** Route plugins added by later parts (SLA, escalation, mail, knowledge base). */
   extraRoutes?: ((api: Api, services: Services) => void)[];

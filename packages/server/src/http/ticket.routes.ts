@@ -30,7 +30,9 @@ export function ticketRoutes(api: Api, s: Services): void {
   /** Presents a ticket with whatever extra blocks later parts attach (the SLA block). */
   const present = async (view: Parameters<typeof presentTicket>[0], viewer: { role: string }) => {
     const sla = await s.ticketExtras?.sla?.(view.id, viewer, view.sla_state);
-    return viewer.role === "customer" ? customerTicket(view, sla) : presentTicket(view, { sla });
+    if (viewer.role === "customer") return customerTicket(view, sla);
+    const problem = await s.ticketExtras?.problem?.(view.id);
+    return { ...presentTicket(view, { sla }), ...(problem !== undefined ? { problem } : {}) };
   };
 
   api.post(

@@ -101,6 +101,13 @@ const SAMPLES: Record<(typeof TIMELINE_EVENT_TYPES)[number], Record<string, unkn
     { link_id: "l", key: "ENG-43" },
   ],
   "ticket.unlinked": [{ link_id: "l", key: "ENG-42" }],
+  "problem.linked": [{ problem_id: "p", problem_number: 7, title: "Gagal login setelah pembaruan" }],
+  "problem.unlinked": [{ problem_id: "p", problem_number: 7, title: "Gagal login setelah pembaruan" }],
+  "problem.known_error": [{ problem_id: "p", problem_number: 7, title: "Gagal login setelah pembaruan" }],
+  "problem.fixed": [
+    { problem_id: "p", problem_number: 7, title: "Gagal login setelah pembaruan", solved: true },
+    { problem_id: "p", problem_number: 7, title: "Gagal login setelah pembaruan", solved: false },
+  ],
   "issue.status_changed": [
     { link_id: "l", key: "ENG-42", status: "done", previous_status: "in_progress", integration: "jira" },
   ],

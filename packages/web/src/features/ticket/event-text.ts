@@ -31,6 +31,10 @@ export const TIMELINE_EVENT_TYPES = [
   "ticket.linked",
   "ticket.unlinked",
   "issue.status_changed",
+  "problem.linked",
+  "problem.unlinked",
+  "problem.known_error",
+  "problem.fixed",
 ] as const;
 
 /** "ticket.idle" → "ticket idle": the last resort for a name the app has no words for. */
@@ -59,10 +63,24 @@ function valueText(field: string, value: unknown, t: TFunction, names: Names): s
 const targetText = (target: unknown, t: TFunction) =>
   target ? t(`sla.target.${str(target)}`, { defaultValue: humanize(str(target)) }) : t("timeline.a_target");
 
+/** A tag edit as what was added and removed ("Tag added: vip"), not the two lists. */
+function tagsText(from: unknown[], to: unknown[], t: TFunction): string {
+  const before = from.map(str);
+  const after = to.map(str);
+  const added = after.filter((x) => !before.includes(x));
+  const removed = before.filter((x) => !after.includes(x));
+  const parts = [
+    ...(added.length ? [t("agent_tools.tags.added", { tags: added.join(", ") })] : []),
+    ...(removed.length ? [t("agent_tools.tags.removed", { tags: removed.join(", ") })] : []),
+  ];
+  return parts.join("; ") || t("timeline.updated");
+}
+
 function updatedText(d: Record<string, unknown>, t: TFunction, names: Names): string {
   const changes = (d.changes ?? {}) as Record<string, unknown>;
   const parts = Object.entries(changes).map(([field, change]) => {
     const [from, to] = Array.isArray(change) && change.length === 2 ? change : [undefined, change];
+    if (field === "tags" && Array.isArray(to)) return tagsText(Array.isArray(from) ? from : [], to, t);
     return t("timeline.change", {
       field: t(`field.${field}`, { defaultValue: humanize(field) }),
       from: valueText(field, from, t, names),
@@ -165,10 +183,26 @@ export function describeEvent(e: Pick<TicketEvent, "type" | "data">, t: TFunctio
       return t("timeline.unlinked", { key: str(d.key) });
     case "issue.status_changed":
       return t("timeline.issue_status", { key: str(d.key), from: str(d.previous_status) || "—", to: str(d.status) });
+    case "problem.linked":
+    case "problem.unlinked":
+    case "problem.known_error":
+      return t(`problems.timeline.${e.type.slice("problem.".length)}`, {
+        number: str(d.problem_number),
+        title: str(d.title),
+      });
+    case "problem.fixed":
+      return t(d.solved ? "problems.timeline.fixed_solved" : "problems.timeline.fixed", {
+        number: str(d.problem_number),
+        title: str(d.title),
+      });
     default:
       return t("timeline.other", { name: humanize(e.type) });
   }
 }
 
 /** The short label of an event type ("SLA warning"). */
-export const eventLabel = (type: string, t: TFunction) => t(`event.${type}`, { defaultValue: humanize(type) });
+export const eventLabel = (type: string, t: TFunction) =>
+  // Problem events' labels live with the problems feature's sentences (locales/features/problems.*).
+  t(type.startsWith("problem.") ? `problems.event.${type.slice("problem.".length)}` : `event.${type}`, {
+    defaultValue: humanize(type),
+  });
