@@ -50,8 +50,11 @@ const list = <T extends z.ZodType>(item: T, max: number) =>
  * The period and filters every report takes.
  * - Tickets reports (rate, times, solved level, SLA, satisfaction, bouncing) count the tickets
  *   *created* in the period; escalation reports count the escalation records *made* in it.
- * - On a ticket, `tier`, `group_id` and `agent_id` are where it is now (its tier, group, assignee);
- *   on an escalation record they are where it moved *from* (the level, group and agent that escalated).
+ * - On a ticket, `tier` and `group_id` are where it is now; `agent_id` is the ticket's agent: the
+ *   first agent who held it (the one a move first took it from, else its assignee), so an agent's
+ *   escalated tickets stay theirs. On an escalation record `tier`, `group_id` and `agent_id` are
+ *   where it moved *from* (the level, group and agent that escalated).
+ * - `none` for an id filter means "not set" (no category, unassigned…).
  * - `from` and `to` default to the 30 days ending today; at most 2 years; `to` not before `from`.
  */
 export const ReportQuery = z.object({
