@@ -3,6 +3,7 @@ import type { Priority, ResolutionCode, TicketStatus } from "@eskala/core";
 import type { Composition } from "../compose.ts";
 import type { Actor } from "../auth/actor.ts";
 import { hashPassword } from "../auth/password.ts";
+import { seedDemoMacros } from "./demo-macros.ts";
 import {
   AGENT_REPLIES,
   CATEGORIES,
@@ -138,6 +139,10 @@ export async function seedDemo(app: Composition, opts: { tickets?: number } = {}
   );
 
   await seedDemoRules(app, adminActor);
+  const supervisorId = (
+    await db.selectFrom("users").select("id").where("email", "=", "supervisor@eskala.local").executeTakeFirstOrThrow()
+  ).id;
+  await seedDemoMacros(db, supervisorId, now);
 
   const statuses: TicketStatus[] = [
     "new",
