@@ -1,22 +1,35 @@
 import type { Composition } from "../compose.ts";
+import type { WorkerName } from "../config.ts";
 import { findTicketProblem } from "./problem.repo.ts";
 import { problemRoutes } from "./problem.routes.ts";
 import { createProblemService } from "./problem.service.ts";
+import { digestHandler } from "./digest.ts";
+import { digestRoutes } from "./digest.routes.ts";
+import { DIGEST_TIMER, ensureDigestScheduled } from "./digest-schedule.ts";
 
-/** Wires problems: the service, its routes, and the linked problem on the staff view of a ticket. */
-export function composeProblems(services: Composition, _wiring?: unknown) {
-  const problems = createProblemService({
-    db: services.database.db,
-    events: services.events,
-    messages: services.messages,
-  });
-  services.extraRoutes!.push(problemRoutes(problems));
+interface Wiring {
+  addWorker: (name: WorkerName, start: () => Promise<() => Promise<void>>) => void;
+}
+
+/**
+ * Wires problems: the service, its routes, the linked problem on the staff view of a ticket, and
+ * the weekly review digest (a timer kind; a process running the timer worker arms the next one).
+ */
+export function composeProblems(services: Composition, wiring: Wiring) {
+  const { db } = services.database;
+  const problems = createProblemService({ db, events: services.events, messages: services.messages });
+  services.extraRoutes!.push(problemRoutes(problems), digestRoutes);
   services.ticketExtras = {
     ...services.ticketExtras,
     problem: async (ticketId) => {
-      const p = await findTicketProblem(services.database.db, ticketId);
+      const p = await findTicketProblem(db, ticketId);
       return p ? { ...p, number: Number(p.number) } : null;
     },
   };
+  services.timerHandlers.set(DIGEST_TIMER, digestHandler(services.config));
+  wiring.addWorker("timers", async () => {
+    await db.transaction().execute((trx) => ensureDigestScheduled(trx, services.clock.now()));
+    return async () => {};
+  });
   return problems;
 }
