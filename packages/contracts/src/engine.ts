@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ESCALATION_REASONS, CUSTOMER_REQUEST_REASONS } from "@eskala/core/escalation";
 import { Id, Instant, Int32, LIMITS, nonEmptyPatch } from "./common.ts";
-import { TicketSummary } from "./tickets.ts";
+import { Handoff, TicketSummary } from "./tickets.ts";
 
 export const EscalationReason = z.enum(ESCALATION_REASONS);
 export const EscalationTarget = z.union([
@@ -36,6 +36,7 @@ export const Escalation = z
     from: z.object({ tier: z.number().nullable(), group_id: Id.nullable(), assignee_id: Id.nullable() }),
     to: z.object({ tier: z.number().nullable(), group_id: Id.nullable(), assignee_id: Id.nullable() }),
     note: z.string().nullable(),
+    handoff: Handoff.nullable().optional().describe("The automatic handoff of a move no person wrote a note for"),
     actor: z.object({ id: Id, name: z.string() }).nullable(),
     rule_id: Id.nullable(),
     created_at: Instant,

@@ -64,6 +64,52 @@ export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>;
 
 const Ref = z.object({ id: Id, name: z.string() }).nullable();
 
+const HandoffExcerpt = z
+  .object({ text: z.string(), at: Instant, shortened: z.boolean(), author: z.string().nullable().optional() })
+  .nullable();
+
+/**
+ * The automatic handoff of a move no person wrote a note for (a rule, a deadline, routing, the
+ * customer's request), from the ticket's own data: staff only, worded by the web in the viewer's language.
+ */
+export const Handoff = z
+  .object({
+    v: z.literal(1),
+    asked: z.object({ first: HandoffExcerpt, latest: HandoffExcerpt }),
+    done: z.object({
+      last_reply: HandoffExcerpt,
+      notes_count: z.number().int(),
+      latest_note: HandoffExcerpt,
+      previous_note: HandoffExcerpt.optional(),
+      in_tier: z
+        .object({ since: Instant, wall_minutes: z.number(), business_minutes: z.number().nullable() })
+        .nullable(),
+    }),
+    sla: z.array(
+      z.object({
+        target: z.string(),
+        state: z.enum(["warning", "breached"]),
+        due_at: Instant.nullable(),
+        threshold: z.number().nullable(),
+      }),
+    ),
+    next_due: z.object({ target: z.string(), at: Instant }).nullable(),
+    why: z.object({
+      kind: z.enum(["rule", "deadline", "customer", "routing"]),
+      rule: z.string().optional(),
+      event: z.string().optional(),
+      target: z.string().nullable().optional(),
+      threshold: z.number().nullable().optional(),
+      minutes: z.number().nullable().optional(),
+      reason: z.string().optional(),
+      words: z.string().nullable().optional(),
+    }),
+    from_tier: z.number(),
+    to_tier: z.number(),
+  })
+  .meta({ id: "Handoff" });
+export type Handoff = z.infer<typeof Handoff>;
+
 /** The problem a ticket is linked to, on the staff view of the ticket (never the customer's). */
 export const TicketProblemRef = z
   .object({
@@ -96,7 +142,14 @@ export const Ticket = z
     tags: z.array(z.string()),
     collaborator_ids: z.array(Id),
     handoff_note: z
-      .object({ body: z.string(), author_name: z.string().nullable(), at: Instant, from_tier: z.number(), to_tier: z.number() })
+      .object({
+        body: z.string(),
+        author_name: z.string().nullable(),
+        at: Instant,
+        from_tier: z.number(),
+        to_tier: z.number(),
+        handoff: Handoff.nullable().optional(),
+      })
       .nullable(),
     resolution_code: ResolutionCode.nullable(),
     solved_tier: z.number().int().nullable(),

@@ -16,15 +16,15 @@ import type { DnsResolver } from "./channels/mail/sender-auth.ts";
 import { composeSla } from "./sla/compose-sla.ts";
 import { composeNotify } from "./notify/compose-notify.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
-import { composeProblems } from "./problems/compose-problems.ts";
 import { reportsRoutes } from "./reports/reports.routes.ts";
 import { patternRoutes } from "./reports/patterns.routes.ts";
 import { composeWorkspace } from "./macros/compose-workspace.ts";
+import { composeProblems } from "./problems/compose-problems.ts";
 import { agentToolsRoutes } from "./tickets/agent-tools.routes.ts";
 import { createTicketEventService, type TicketEventService } from "./tickets/ticket-event.service.ts";
 import { createTimerWorker, type TicketLocker, type TimerHandler } from "./engine/timers.ts";
 import { composeEngine } from "./engine/compose-engine.ts";
-import type { RequestResponseDue } from "./engine/escalation.service.ts";
+import type { BusinessMinutes, RequestResponseDue } from "./engine/escalation.service.ts";
 import { entryGroup } from "./engine/org-cache.ts";
 import type { DB, NewTicket, TicketRow } from "./db/schema.ts";
 import type { Transaction } from "kysely";
@@ -42,6 +42,8 @@ export interface Composition extends Services {
   scoreSentiment?: (text: string) => number | null;
   /** When a customer escalation request made now must be answered: the ticket's SLA policy target, in business time. */
   slaRequestDue?: RequestResponseDue;
+  /** Business minutes between two instants on the ticket's SLA calendar (null: no calendar), for escalation handoffs. */
+  slaBusinessMinutes?: BusinessMinutes;
   /** The next update the customer was promised (SLA clocks) and the zone to write it in; null: none. */
   slaNextUpdate?: (
     trx: Transaction<DB>,
@@ -146,13 +148,13 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   await composeSla(services, wiring);
   await composeChannels(services, wiring);
   services.extraRoutes!.push(auditRoutes);
-  composeProblems(services, wiring);
   // The escalation review's reports and CSV exports.
   services.extraRoutes!.push(reportsRoutes);
   // Recurring problems and training needs (the escalation review).
   services.extraRoutes!.push(patternRoutes);
   // Macros, saved views and bulk changes.
   composeWorkspace(services);
+  composeProblems(services, wiring);
   // The customer panel's summary and attachments' listing and downloads.
   services.extraRoutes!.push(agentToolsRoutes);
   return services;

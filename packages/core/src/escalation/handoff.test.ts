@@ -86,6 +86,7 @@ describe("composeHandoff", () => {
           shortened: false,
           author: "Agen Satu",
         },
+        previous_note: null,
         in_tier: { since: at("09:00").toISOString(), wall_minutes: 360, business_minutes: 240 },
       },
       sla: [
@@ -130,6 +131,7 @@ describe("composeHandoff", () => {
       last_reply: null,
       notes_count: 0,
       latest_note: null,
+      previous_note: null,
       in_tier: { since: at("09:00").toISOString(), wall_minutes: 360, business_minutes: null },
     });
     expect(h.sla).toEqual([]);
@@ -184,6 +186,26 @@ describe("composeHandoff", () => {
     expect(composeHandoff(facts({ cause: { kind: "routing", reason: "missing_skill" } }), NOW).why).toEqual({
       kind: "routing",
       reason: "missing_skill",
+    });
+  });
+
+  it("keeps the note a person left at the previous move, shortened", () => {
+    const h = composeHandoff(
+      facts({
+        previousNote: {
+          body: `Tried a refund; ${"the gateway refused it again ".repeat(20)}`,
+          at: at("11:30"),
+          authorName: "Agen Dua",
+        },
+      }),
+      NOW,
+      40,
+    );
+    expect(h.done.previous_note).toEqual({
+      text: "Tried a refund; the gateway refused it…",
+      at: at("11:30").toISOString(),
+      shortened: true,
+      author: "Agen Dua",
     });
   });
 

@@ -48,6 +48,8 @@ export interface HandoffFacts {
   lastAgentReply: HandoffMessageFact | null;
   notesCount: number;
   latestNote: HandoffMessageFact | null;
+  /** The handoff note a person left at the ticket's previous move, if any. */
+  previousNote?: HandoffMessageFact | null;
   /** When the ticket entered the tier it is leaving (or was created). */
   tierEnteredAt: Date | null;
   /** Business minutes spent in that tier on the ticket's calendar; null when no calendar applies. */
@@ -76,6 +78,7 @@ export interface Handoff {
     last_reply: HandoffExcerpt | null;
     notes_count: number;
     latest_note: HandoffExcerpt | null;
+    previous_note: HandoffExcerpt | null;
     in_tier: { since: string; wall_minutes: number; business_minutes: number | null } | null;
   };
   sla: { target: string; state: "warning" | "breached"; due_at: string | null; threshold: number | null }[];
@@ -184,6 +187,7 @@ export function composeHandoff(facts: HandoffFacts, now: Date, max = HANDOFF_EXC
       last_reply: excerpt(facts.lastAgentReply, max),
       notes_count: facts.notesCount,
       latest_note: excerpt(facts.latestNote, max),
+      previous_note: excerpt(facts.previousNote, max),
       in_tier: {
         since: since.toISOString(),
         wall_minutes: wall,

@@ -1,4 +1,5 @@
 import type { Channel, Language, Priority, ResolutionCode, TicketStatus } from "@eskala/core";
+import type { Handoff } from "@eskala/core/escalation";
 import type { ChannelTables } from "./schema-channels.ts";
 import type { AuthTables } from "./schema-auth.ts";
 import type { ProblemTables } from "./schema-problems.ts";
@@ -90,6 +91,8 @@ export interface HandoffNote {
   at: string;
   from_tier: number;
   to_tier: number;
+  /** The automatic handoff of a move nobody wrote a note for (024; core escalation/handoff.ts). */
+  handoff?: Handoff | null;
 }
 
 export interface TicketsTable {
@@ -257,6 +260,8 @@ export interface EscalationsTable {
   from_assignee_id: string | null;
   to_assignee_id: string | null;
   note: string | null;
+  /** The automatic handoff (024): structured, worded by the viewer's language. */
+  handoff: ColumnType<Handoff | null, Handoff | string | null | undefined, Handoff | string | null>;
   created_at: Timestamp;
 }
 

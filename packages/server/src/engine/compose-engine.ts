@@ -28,7 +28,14 @@ export function composeEngine(app: Composition, wiring: ChannelWiring) {
     notify: (trx, n) => enqueueNotification(trx, n).then(() => undefined),
     webhook: (trx, event, body, opts) => enqueueWebhookEvent(trx, event, body, opts).then(() => undefined),
   };
-  const escalations = createEscalationService({ db, hooks: app.hooks, org, effects });
+  const escalations = createEscalationService({
+    db,
+    hooks: app.hooks,
+    org,
+    effects,
+    businessMinutes: async (trx, t, from, to) =>
+      app.slaBusinessMinutes ? app.slaBusinessMinutes(trx, t, from, to) : null,
+  });
   const rules = createRulesService({ db, clock: app.clock, org });
 
   /** Hands an agent who can take more the waiting tickets of their groups they fit (see routing's fillAgent). */

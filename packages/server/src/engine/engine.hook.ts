@@ -241,14 +241,14 @@ export function createEngineHook(deps: {
             ctx.event.type === "tier.budget_exceeded"
               ? "sla_timer"
               : "rule";
-          // Worded in the ticket's language, never the event's raw name (a fuller handoff may replace it).
+          // Worded in the ticket's language, never the event's raw name; the escalation adds the handoff composed from the ticket.
           const note = `${ctx.ruleName}: ${ruleEventSentence(ctx.event, ticket.language)}`;
           const res = await escalations.escalateInTrx(
             trx,
             SYSTEM_ACTOR,
             ticket,
             { to: action.to, reason: action.reason, reason_text: action.reason_text ?? null, note },
-            { trigger, ruleId: ctx.ruleId, ruleName: ctx.ruleName, depth: ctx.depth },
+            { trigger, ruleId: ctx.ruleId, ruleName: ctx.ruleName, depth: ctx.depth, event: ctx.event },
             now,
           );
           for (const userId of res.notified) ctx.notified.add(userId);

@@ -251,6 +251,7 @@ function presentEscalation(e: EscRow) {
     from: { tier: e.from_tier, group_id: e.from_group_id, assignee_id: e.from_assignee_id },
     to: { tier: e.to_tier, group_id: e.to_group_id, assignee_id: e.to_assignee_id },
     note: e.note,
+    handoff: e.handoff ?? null,
     actor: e.actor_id ? { id: e.actor_id, name: e.actor_name ?? "" } : null,
     rule_id: e.rule_id,
     created_at: e.created_at.toISOString(),

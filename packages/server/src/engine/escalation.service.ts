@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql, type Insertable, type Kysely, type Transaction } from "kysely";
 import { defer, type DeferredFlush } from "../db/deferred.ts";
 import {
+  composeHandoff,
   customerEscalationText,
   customerTierLabel,
   planCustomerRequest,
@@ -11,9 +12,12 @@ import {
   type EscalationTarget,
   type EscalationType,
   type CustomerRequestReason,
+  type Handoff,
+  type HandoffCause,
 } from "@eskala/core/escalation";
+import { ruleEventSentence, type RuleEvent } from "@eskala/core/rules";
 import type { Actor } from "../auth/actor.ts";
-import type { DB, TicketRow } from "../db/schema.ts";
+import type { DB, HandoffNote, TicketRow } from "../db/schema.ts";
 import { AppError } from "../lib/app-error.ts";
 import { assertVisible } from "../tickets/ticket-access.ts";
 import { appendEvents, type TimelineEvent } from "../tickets/ticket-events.ts";
@@ -21,6 +25,7 @@ import { runHooks, type TicketHook } from "../tickets/ticket-hooks.ts";
 import { findTicketForUpdate, updateTicket } from "../tickets/ticket.repo.ts";
 import type { EngineEffects } from "./effects.ts";
 import { ticketFacts, type OrgCache, type OrgSnapshot } from "./org-cache.ts";
+import { handoffFactsOf } from "./handoff-facts.ts";
 import { forgetRoutingAgents, routeTicket } from "./routing.ts";
 import { setTimers } from "./timers.ts";
 
@@ -111,14 +116,50 @@ export interface EscalationCause {
   ruleId?: string;
   ruleName?: string;
   depth?: number;
+  /** The rule event that fired (a rule's or a deadline's move), for the handoff's "why". */
+  event?: RuleEvent;
+  /** A customer's request: their reason and own words, for the handoff's "why". */
+  request?: { reason: string; text: string | null };
 }
+
+/** Business minutes between two instants on the ticket's SLA calendar; null when none applies. */
+export type BusinessMinutes = (trx: Transaction<DB>, ticket: TicketRow, from: Date, to: Date) => Promise<number | null>;
+
+/** A handoff's gist as a notification's flat params (the web words it with the ticket view's sentences). */
+function handoffParams(h: Handoff): Record<string, string | number | null> {
+  const asked = h.asked.latest ?? h.asked.first;
+  return {
+    why: h.why.kind,
+    rule: h.why.rule ?? null,
+    event: h.why.event ?? null,
+    target: h.why.target ?? null,
+    threshold: h.why.threshold ?? null,
+    minutes: h.why.minutes ?? null,
+    request_reason: h.why.kind === "customer" || h.why.kind === "routing" ? (h.why.reason ?? null) : null,
+    words: h.why.words ?? null,
+    asked: asked ? asked.text : null,
+  };
+}
+
+/** The handoff note a person wrote at the ticket's last move (not an automatic one). */
+function previousPersonNote(ticket: TicketRow) {
+  const note = ticket.handoff_note as HandoffNote | null;
+  if (!note || note.handoff || !note.author_id) return null;
+  return { body: note.body, at: new Date(note.at), authorName: note.author_name };
+}
+
+/** What the handoff note reads when no person wrote one and the handoff says the rest (the ticket's language). */
+const ROUTING_NOTE = {
+  en: "No agent in this tier has the skill this ticket needs.",
+  id: "Tidak ada agen di tier ini yang punya keahlian yang dibutuhkan tiket ini.",
+} as const;
 
 export type EscalationService = ReturnType<typeof createEscalationService>;
 
 /** When a customer's escalation request made at `now` must be answered (the SLA policy's target in business time); null: no target. */
 export type RequestResponseDue = (trx: Transaction<DB>, ticket: TicketRow, now: Date) => Promise<Date | null>;
 
-type EscalationRow = Insertable<DB["escalations"]> & { id: string };
+type EscalationRow = Insertable<DB["escalations"]> & { id: string; handoff?: Handoff | null };
 
 /** Writes a deferring transaction's escalation records (db/deferred.ts) in one statement. */
 const flushEscalations: DeferredFlush<EscalationRow> = async (trx, rows) => {
@@ -129,7 +170,11 @@ const flushEscalations: DeferredFlush<EscalationRow> = async (trx, rows) => {
 
 /** The escalation record, now or (in a deferring transaction) with the others at its end. */
 async function insertEscalation(trx: Transaction<DB>, row: EscalationRow): Promise<{ id: string }> {
-  if (!defer(trx, flushEscalations, row)) await trx.insertInto("escalations").values(row).execute();
+  if (!defer(trx, flushEscalations, row))
+    await trx
+      .insertInto("escalations")
+      .values({ ...row, handoff: row.handoff ? JSON.stringify(row.handoff) : null })
+      .execute();
   return { id: row.id };
 }
 
@@ -143,8 +188,81 @@ export function createEscalationService(deps: {
   hooks: TicketHook[];
   org: OrgCache;
   effects: EngineEffects;
+  /** Time in the tier in business terms, for the automatic handoff (the SLA part's calendars). */
+  businessMinutes?: BusinessMinutes;
 }) {
   const { db, hooks, org, effects } = deps;
+
+  /**
+   * The automatic handoff of a move no person wrote a note for: the ticket's facts (read with the
+   * batch's other tickets in a deadline batch: handoff-facts.ts) composed by core.
+   */
+  async function automaticHandoff(
+    trx: Transaction<DB>,
+    current: TicketRow,
+    decision: EscalationDecision,
+    cause: EscalationCause,
+    now: Date,
+  ): Promise<Handoff> {
+    const facts = await handoffFactsOf(trx, current.id);
+    const since = current.tier_entered_at ?? current.created_at;
+    const business = deps.businessMinutes ? await deps.businessMinutes(trx, current, since, now) : null;
+    const event = cause.event;
+    let why: HandoffCause;
+    if (cause.trigger === "customer")
+      why = { kind: "customer", reason: cause.request?.reason ?? decision.reason, words: cause.request?.text ?? null };
+    else if (!cause.ruleId && !event) why = { kind: "routing", reason: decision.reason };
+    else
+      why = {
+        kind: cause.trigger === "sla_timer" ? "deadline" : "rule",
+        ruleName: cause.ruleName ?? "",
+        event: event?.type ?? "",
+        target: typeof event?.data?.target === "string" ? event.data.target : null,
+        threshold: typeof event?.data?.threshold === "number" ? event.data.threshold : null,
+        minutes: typeof event?.data?.minutes === "number" ? event.data.minutes : null,
+      };
+    // A budget of another tier than the one left says nothing to the next level.
+    const sla = facts.sla
+      .filter((s) => !s.target.startsWith("tier_budget:") || s.target === `tier_budget:${decision.from.tier}`)
+      .map((s) => (s.target.startsWith("tier_budget:") ? { ...s, target: "tier_budget" } : s));
+    // The event that fires now may still wait in a deadline batch's buffer.
+    if (
+      event &&
+      (event.type === "sla.breached" || event.type === "sla.warning") &&
+      typeof event.data?.target === "string"
+    )
+      sla.push({
+        target: event.data.target,
+        state: event.type === "sla.breached" ? "breached" : "warning",
+        dueAt: null,
+        threshold: typeof event.data.threshold === "number" ? event.data.threshold : null,
+      });
+    return composeHandoff(
+      {
+        description: current.description,
+        createdAt: current.created_at,
+        firstCustomerMessage: null,
+        latestCustomerMessage: facts.latestCustomerMessage,
+        lastAgentReply: facts.lastAgentReply,
+        notesCount: facts.notesCount,
+        latestNote: facts.latestNote,
+        previousNote: previousPersonNote(current),
+        tierEnteredAt: since,
+        businessMinutesInTier: business,
+        sla: sla.filter(
+          (s, i) => !(s.dueAt === null && sla.some((o, j) => j !== i && o.target === s.target && o.state === s.state)),
+        ),
+        nextDue:
+          current.next_due_at && current.next_due_target && current.next_due_at > now
+            ? { target: current.next_due_target, at: current.next_due_at }
+            : null,
+        fromTier: decision.from.tier,
+        toTier: decision.to.tier,
+        cause: why,
+      },
+      now,
+    );
+  }
 
   async function apply(
     trx: Transaction<DB>,
@@ -155,26 +273,47 @@ export function createEscalationService(deps: {
     now: Date,
     snapshot: OrgSnapshot,
   ) {
+    // A move no person wrote a note for (a rule, a deadline, routing, the customer's request)
+    // carries a handoff composed from the ticket's own data.
+    const byPerson = cause.trigger === "agent";
+    const handoff = byPerson ? null : await automaticHandoff(trx, current, decision, cause, now);
+    const fallback =
+      decision.note ??
+      (cause.trigger === "customer"
+        ? ruleEventSentence({ type: "escalation.requested" }, current.language)
+        : handoff?.why.kind === "routing"
+          ? ROUTING_NOTE[current.language === "id" ? "id" : "en"]
+          : null);
     const note =
-      decision.note && actor.via !== "system"
+      handoff && fallback
         ? {
-            body: decision.note,
-            author_id: actor.userId,
-            author_name: actor.name,
+            body: fallback,
+            author_id: null,
+            author_name: cause.ruleName ?? null,
             at: now.toISOString(),
             from_tier: decision.from.tier,
             to_tier: decision.to.tier,
+            handoff,
           }
-        : decision.note
+        : decision.note && actor.via !== "system"
           ? {
               body: decision.note,
-              author_id: null,
-              author_name: cause.ruleName ?? null,
+              author_id: actor.userId,
+              author_name: actor.name,
               at: now.toISOString(),
               from_tier: decision.from.tier,
               to_tier: decision.to.tier,
             }
-          : null;
+          : decision.note
+            ? {
+                body: decision.note,
+                author_id: null,
+                author_name: cause.ruleName ?? null,
+                at: now.toISOString(),
+                from_tier: decision.from.tier,
+                to_tier: decision.to.tier,
+              }
+            : null;
     const tierChanged = decision.to.tier !== current.tier;
     const status = current.status === "new" ? "open" : current.status;
     // Land with an agent of the target group when one fits (decided before the one update);
@@ -221,6 +360,7 @@ export function createEscalationService(deps: {
       from_assignee_id: decision.from.assignee_id,
       to_assignee_id: ticket.assignee_id,
       note: decision.note,
+      handoff,
       created_at: now,
     });
 
@@ -281,6 +421,7 @@ export function createEscalationService(deps: {
           to_tier: ticket.tier,
           reason: decision.reason,
           note: decision.note ? decision.note.slice(0, 500) : null,
+          ...(handoff ? handoffParams(handoff) : {}),
         },
         ticketId: ticket.id,
         key,
@@ -417,7 +558,15 @@ export function createEscalationService(deps: {
         const { escalationId, ticket } =
           planned.decision.to.group_id === current.group_id && planned.decision.to.assignee_id === current.assignee_id
             ? { escalationId: null, ticket: current }
-            : await apply(trx, current, planned.decision, actor, { trigger: "customer" }, now, snapshot);
+            : await apply(
+                trx,
+                current,
+                planned.decision,
+                actor,
+                { trigger: "customer", request: { reason: input.reason, text: planned.request.text } },
+                now,
+                snapshot,
+              );
         const req = await trx
           .insertInto("escalation_requests")
           .values({

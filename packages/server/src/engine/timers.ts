@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../db/database.ts";
 import { deferWrites, flushDeferred } from "../db/deferred.ts";
+import { expectHandoffs } from "./handoff-facts.ts";
 import type { DB } from "../db/schema.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Executor } from "../tickets/ticket-events.ts";
@@ -202,6 +203,8 @@ export function createTimerWorker(
       if (!carefully) {
         // An escalation by deadline appends three or four timeline events.
         deferWrites(trx, { idsHint: 4 * mine.length });
+        // The escalations' automatic handoffs read the batch's tickets in one query (handoff-facts.ts).
+        expectHandoffs(trx, held);
         await prepare(trx, mine);
       }
       for (const row of mine) {

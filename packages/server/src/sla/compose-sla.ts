@@ -4,7 +4,7 @@ import type { WorkerName } from "../config.ts";
  * clocks and timers, the timer handlers, the ticket's `sla` block, and the demo configuration.
  */
 import type { Kysely, Transaction } from "kysely";
-import { ALWAYS_OPEN, addBusinessMinutes } from "@eskala/core/calendar";
+import { ALWAYS_OPEN, addBusinessMinutes, businessMinutesBetween } from "@eskala/core/calendar";
 import type { Composition } from "../compose.ts";
 import type { DB, TicketRow } from "../db/schema.ts";
 import type { TicketHook } from "../tickets/ticket-hooks.ts";
@@ -99,6 +99,11 @@ export async function composeSla(app: Composition, wiring: SlaWiring): Promise<S
     return choosePolicy(config, draft as unknown as TicketRow, null)?.core.id ?? null;
   };
   app.slaRequestDue = async (trx, ticket, now) => (await sla.customerRequestDue(trx, ticket, now))?.dueAt ?? null;
+  // Time in a tier in business terms for an escalation's handoff: on the ticket's policy's calendar (none: wall time only).
+  app.slaBusinessMinutes = async (trx, ticket, from, to) => {
+    const policy = ticket.sla_policy_id ? (await sla.cache.get(trx)).byId.get(ticket.sla_policy_id) : undefined;
+    return policy?.core.calendar ? businessMinutesBetween(policy.core.calendar, from, to) : null;
+  };
   app.slaNextUpdate = (trx, ticket, now) => sla.engine.promisedUpdate(trx, ticket, now);
   modules.set(app, sla);
   if (app.config.ESKALA_DEMO && (await seedSlaDemo(app))) await recomputeOpenTickets(app, { kind: "all" });

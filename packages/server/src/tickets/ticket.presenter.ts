@@ -33,6 +33,7 @@ export function presentTicket(t: TicketView, extra: { sla?: unknown } = {}) {
           at: note.at,
           from_tier: note.from_tier,
           to_tier: note.to_tier,
+          ...(note.handoff ? { handoff: note.handoff } : {}),
         }
       : null,
     resolution_code: t.resolution_code,
