@@ -5,7 +5,7 @@
  * Creation runs at full speed (50 and 8 connections) and at the issue's rate (1,000/s; 250/s embedded)
  * for the latency at that load.
  * Env: BENCH_TICKETS (default 1000000), BENCH_SECONDS (default 15), BENCH_WARMUP (seconds of load
- * before the measured run, default 5), BENCH_SKIP_EMBEDDED=1.
+ * before the measured run, default 5), BENCH_SKIP_EMBEDDED=1, BENCH_SKIP_CREATE=1 (lists and search only).
  */
 import autocannon from "autocannon";
 import { ADMIN_TOKEN, cli, emit, freshPostgres, percentile, startServer, tempDir } from "./lib/server.ts";
@@ -92,19 +92,58 @@ async function listLatency(url: string) {
   });
 }
 
+/**
+ * Search (issue 18): by a word, a requester's email and name, a ticket number; common and rare
+ * matches, since each takes the other plan (ticket.repo.ts, withTextMatches).
+ */
+async function searchLatency(url: string) {
+  const queries = [
+    "q=pembayaran&limit=50", // a word in 1 ticket of 7
+    "status=open&q=paket%20terlambat&limit=50", // two words in 1 ticket of 5, open ones
+    "q=ticket%20777777&limit=50", // a word in one ticket
+    "q=bulk777%40customers.example&limit=50", // a requester's email: 1,000 tickets
+    "q=Bulk%20Customer%20778&limit=50", // a requester's name
+    "q=%23500000&limit=50", // a ticket number
+  ];
+  const samples: Record<string, number[]> = {};
+  for (let round = 0; round < 60; round++) {
+    for (const f of queries) {
+      const t0 = performance.now();
+      const res = await fetch(`${url}/api/v1/tickets?${f}`, { headers: auth });
+      const body = (await res.json()) as { items: unknown[] };
+      const ms = performance.now() - t0;
+      if (!res.ok || body.items.length === 0) throw new Error(`search ${f}: ${res.status}`);
+      if (round >= 10) (samples[f] ??= []).push(ms);
+    }
+  }
+  const all = Object.values(samples).flat().sort((a, b) => a - b);
+  emit({
+    bench: "api.search",
+    tickets: TICKETS,
+    requests: all.length,
+    p50_ms: +percentile(all, 50).toFixed(2),
+    p95_ms: +percentile(all, 95).toFixed(2),
+    p99_ms: +percentile(all, 99).toFixed(2),
+    by_query_p95_ms: Object.fromEntries(Object.entries(samples).map(([f, xs]) => [f, +percentile(xs.sort((a, b) => a - b), 95).toFixed(2)])),
+  });
+}
+
 // --- PostgreSQL
 const dbUrl = await freshPostgres("eskala_bench_api");
 await cli(["seed", "--demo"], { DATABASE_URL: dbUrl, ESKALA_DEMO: "true" });
 let server = await startServer({ DATABASE_URL: dbUrl, ESKALA_PG_POOL_SIZE: "20" }, 3901);
-await createLoad(server.url, "postgres", 50);
-await createLoad(server.url, "postgres", 8); // fewer in flight: the latency side of the same server
-await createLoad(server.url, "postgres", 50, 1000); // the issue's rate: its latency
+if (!process.env.BENCH_SKIP_CREATE) {
+  await createLoad(server.url, "postgres", 50);
+  await createLoad(server.url, "postgres", 8); // fewer in flight: the latency side of the same server
+  await createLoad(server.url, "postgres", 50, 1000); // the issue's rate: its latency
+}
 await server.stop();
 
 console.error(`seeding ${TICKETS} tickets…`);
 await cli(["seed", "--tickets", String(TICKETS)], { DATABASE_URL: dbUrl });
 server = await startServer({ DATABASE_URL: dbUrl }, 3902);
 await listLatency(server.url);
+await searchLatency(server.url);
 await server.stop();
 
 // --- embedded PGlite

@@ -207,6 +207,8 @@ export interface TicketFilter {
   categoryId?: string | undefined;
   tag?: string | undefined;
   q?: string | undefined;
+  /** The tickets `q` matches, when they are few (resolved by `withTextMatches`); `q` is then not tested again. */
+  matchIds?: string[] | undefined;
   /** Customers: only these requesters or this organization. */
   visibleTo?: { requesterId: string; organizationId: string | null } | undefined;
 }
@@ -233,6 +235,8 @@ export async function listTicketViews(
   limit: number,
   after: { value: unknown; id: string } | null,
 ): Promise<TicketView[]> {
+  filter = await withTextMatches(db, filter);
+  if (filter.matchIds?.length === 0) return [];
   if (sort.key === "due") return listByDue(db, filter, sort.desc, limit, after);
   let q = applyFilter(selectView(db), filter);
   const col = SORT_COLUMNS[sort.key];
@@ -282,6 +286,40 @@ async function listByDue(
   return rows;
 }
 
+/** Up to `fewMatches` tickets matching a search are listed by id; past it, the list walks its sort index (tests lower it). */
+export const searchPlan = { fewMatches: 2000 };
+
+/**
+ * Search text has two plans, and which is fast depends on how many tickets match. A rare match
+ * (an email, a name, an unusual word) is found through the indexes (ticket_search's GIN, the
+ * requester and organisation indexes, the tags' GIN) and its few tickets sorted: walking the sort
+ * index instead would test nearly every ticket before it found 50. A common match (a word in
+ * thousands of tickets) is the opposite: the walk stops after a few hundred rows, while collecting
+ * every match would sort them all. So the indexes are asked first for at most `fewMatches` + 1
+ * tickets (`union all` streams, and the limit stops it); when fewer come back they are the
+ * answer's candidates, otherwise the list walks its index testing `matchesText` as before.
+ */
+async function withTextMatches(db: Executor, filter: TicketFilter): Promise<TicketFilter> {
+  const text = filter.q;
+  if (!text || /^#?\d{1,12}$/.test(text) || filter.matchIds) return filter;
+  const query = sql`websearch_to_tsquery('simple', ${text})`;
+  const word = text.trim().toLowerCase();
+  const { rows } = await sql<{ id: string }>`
+    select s.ticket_id as id from ticket_search s where s.search @@ ${query}
+    union all
+    select t.id from tickets t where t.requester_id = any(array(
+      select u.id from users u
+      where people_search_words(u.name, u.email) @@ ${query} or lower(u.email) = ${word}))
+    union all
+    select t.id from tickets t where t.organization_id = any(array(
+      select o.id from organizations o where to_tsvector('simple', o.name) @@ ${query}))
+    union all
+    select t.id from tickets t where tags_folded(t.tags) @> array[${word}]::text[]
+    limit ${searchPlan.fewMatches + 1}`.execute(db);
+  const ids = [...new Set(rows.map((r) => r.id))];
+  return rows.length > searchPlan.fewMatches ? filter : { ...filter, matchIds: ids };
+}
+
 /**
  * A ticket matches search text by its own words (subject, description: ticket_search), its
  * requester's name or email, its organisation's name, or a tag equal to the text (any case). 'simple' words, no
@@ -322,7 +360,9 @@ function applyFilter<Q extends SelectQueryBuilder<any, any, any>>(query: Q, f: T
   if (f.tag) q = q.where(sql<boolean>`t.tags @> array[${f.tag}]::text[]`);
   if (f.q) {
     const number = /^#?(\d{1,12})$/.exec(f.q)?.[1];
-    q = number ? q.where("t.number", "=", Number(number)) : q.where(matchesText(f.q));
+    if (number) q = q.where("t.number", "=", Number(number));
+    else if (f.matchIds) q = q.where(sql<boolean>`t.id = any(${sql.val(f.matchIds)}::uuid[])`);
+    else q = q.where(matchesText(f.q));
   }
   if (f.visibleTo) {
     const { requesterId, organizationId } = f.visibleTo;
