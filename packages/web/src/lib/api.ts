@@ -41,6 +41,19 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** A POST sent as the page unloads (keepalive), e.g. "I left this ticket"; its answer is not awaited. */
+export function postOnUnload(path: string, body: unknown): void {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (csrfToken) headers["x-csrf-token"] = csrfToken;
+  void fetch(`/api/v1${path}`, {
+    method: "POST",
+    keepalive: true,
+    credentials: "same-origin",
+    headers,
+    body: JSON.stringify(body),
+  }).catch(() => {});
+}
+
 /** Called when a request comes back 401 (the session expired or was revoked). */
 export function setUnauthenticatedHandler(handler: (() => void) | null): void {
   onUnauthenticated = handler;

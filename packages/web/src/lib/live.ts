@@ -89,6 +89,13 @@ async function streamExists(signal: AbortSignal): Promise<boolean> {
   }
 }
 
+/** Hear who else views or replies to tickets (`event: presence`, staff streams only). */
+const presenceListeners = new Set<(item: unknown) => void>();
+export function onPresence(listener: (item: unknown) => void): () => void {
+  presenceListeners.add(listener);
+  return () => void presenceListeners.delete(listener);
+}
+
 /** Opens the stream while mounted (signed-in screens) and invalidates caches on each event. */
 export function useLiveUpdates(enabled: boolean): void {
   const qc = useQueryClient();
@@ -117,6 +124,15 @@ export function useLiveUpdates(enabled: boolean): void {
           /* an event without a body still means "something changed" */
         }
         batch.add(data.ticket_id);
+      });
+      source.addEventListener("presence", (e) => {
+        let data: unknown;
+        try {
+          data = JSON.parse((e as MessageEvent<string>).data);
+        } catch {
+          return;
+        }
+        for (const listener of presenceListeners) listener(data);
       });
       source.addEventListener("notification", () => {
         void qc.invalidateQueries({ queryKey: ["notifications"] });

@@ -5,6 +5,8 @@ import { QUEUE_KEYS, type Priority, type User } from "../../lib/types.ts";
 import { usePollInterval } from "../../lib/live.ts";
 import { Empty, ErrorNote, Loading } from "../../ui/Notice.tsx";
 import { TicketView } from "../ticket/TicketView.tsx";
+import { ConsoleShortcuts } from "../agent-tools/Shortcuts.tsx";
+import { readSort, SortBar, sortTickets } from "../agent-tools/SortBar.tsx";
 import { FilterBar } from "./FilterBar.tsx";
 import { TicketList } from "./TicketList.tsx";
 import { isWholeQueue, useQueueCounts, useTicketList, type ListFilters, type ListKey } from "./queues.ts";
@@ -24,6 +26,7 @@ export function ConsolePage({ user }: { user: User }) {
       q: params.get("q") ?? "",
       status: (params.get("status") as ListFilters["status"] | null) ?? (key === "all" ? "any" : "open"),
       priority: (params.get("priority") as Priority | null) ?? "",
+      sort: readSort(params.get("sort")),
     }),
     [params, key],
   );
@@ -42,14 +45,27 @@ export function ConsolePage({ user }: { user: User }) {
   const poll = usePollInterval(30_000);
   const list = useTicketList(key, filters, user, poll);
   const counts = useQueueCounts(poll);
-  const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const source = list.data?.pages[0]?.source;
+  // A search is sorted by the API; a queue (loaded whole) is sorted here.
+  const items = useMemo(() => {
+    const all = list.data?.pages.flatMap((p) => p.items) ?? [];
+    return source === "search" ? all : sortTickets(all, readSort(filters.sort ?? null));
+  }, [list.data, source, filters.sort]);
   const search = params.toString();
   const hrefFor = useCallback((id: string) => `/app/tickets/${id}?${search}`, [search]);
   const loadMore = useCallback(() => {
     if (!list.isFetchingNextPage) void list.fetchNextPage();
   }, [list]);
   const title = filters.q ? t("console.search_results") : t(`queues.${key}`);
+  const listHref = useCallback(
+    (queue?: string) => {
+      if (!queue) return `/app/tickets?${search}`;
+      const next = new URLSearchParams(params);
+      next.set("queue", queue);
+      return `/app/tickets?${next.toString()}`;
+    },
+    [params, search],
+  );
 
   return (
     <div className={`console ${ticketId ? "has-selection" : ""}`}>
@@ -66,6 +82,7 @@ export function ConsolePage({ user }: { user: User }) {
           </span>
         </div>
         <FilterBar filters={filters} onChange={setFilters} />
+        <SortBar value={readSort(filters.sort ?? null)} onChange={(sort) => setFilters({ ...filters, sort })} />
         {source === "fallback" && <p className="not-available small">{t(`console.fallback.${key}`)}</p>}
         {list.isLoading && <Loading />}
         {list.error && <ErrorNote error={list.error} />}
@@ -81,6 +98,7 @@ export function ConsolePage({ user }: { user: User }) {
           />
         )}
       </section>
+      <ConsoleShortcuts listHref={listHref} />
       <section className="detail-pane" aria-label={t("ticket.detail")}>
         {ticketId ? (
           <>

@@ -5,7 +5,13 @@ import type { Items, Page, Priority, QueueKey, TicketStatus, TicketSummary, User
 export type ListKey = QueueKey | "all";
 export const OPEN_STATUSES: TicketStatus[] = ["new", "open", "pending", "on_hold"];
 
-export type ListFilters = { q: string; status: "open" | "any" | TicketStatus; priority: Priority | "" };
+export type ListFilters = {
+  q: string;
+  status: "open" | "any" | TicketStatus;
+  priority: Priority | "";
+  /** A column to sort by (agent-tools/SortBar.tsx); empty: the queue's own order. */
+  sort?: string;
+};
 export type ListPage = { items: TicketSummary[]; next_cursor: string | null; source: "queues" | "fallback" | "search" };
 
 const PAGE_SIZE = 100;
@@ -69,7 +75,7 @@ async function fetchPage(key: ListKey, user: User, f: ListFilters, cursor: strin
       q: f.q || undefined,
       status: statusParam(f.status),
       priority: f.priority || undefined,
-      sort: "-updated_at",
+      sort: f.sort || "-updated_at",
       limit: PAGE_SIZE,
       cursor,
     });

@@ -8,6 +8,8 @@ import type { Category, CreateTicketBody, CustomerTicket, Items, KbArticle } fro
 import { Field } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
 import { Notice } from "../../ui/Notice.tsx";
+import { AttachmentPicker, AttachmentProblem, isAttachmentProblem, toBody } from "../agent-tools/Attachments.tsx";
+import type { UploadFile } from "../agent-tools/agent-tools-api.ts";
 import { KbSuggestions } from "./KbSuggestions.tsx";
 
 /** A new request, with help-center articles suggested while the customer types. */
@@ -18,6 +20,7 @@ export function NewTicket() {
   const [subject, setSubject] = useState("");
   const [description, setDescription] = useState("");
   const [category, setCategory] = useState("");
+  const [files, setFiles] = useState<UploadFile[]>([]);
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const [solvedBy, setSolvedBy] = useState<KbArticle | null>(null);
   const categories = useQuery({
@@ -59,6 +62,7 @@ export function NewTicket() {
       channel: "web",
       language: currentLanguage(),
       ...(category ? { category } : {}),
+      ...(files.length ? { attachments: toBody(files) } : {}),
     });
   };
 
@@ -92,7 +96,12 @@ export function NewTicket() {
           >
             {(p) => <textarea {...p} rows={8} value={description} onChange={(e) => setDescription(e.target.value)} />}
           </Field>
-          <FormError error={create.error} shownPaths={["subject", "description", "category"]} />
+          <AttachmentPicker files={files} onChange={setFiles} />
+          {isAttachmentProblem(create.error) ? (
+            <AttachmentProblem error={create.error} />
+          ) : (
+            <FormError error={create.error} shownPaths={["subject", "description", "category"]} />
+          )}
           <button type="submit" className="button primary" disabled={create.isPending}>
             {t("portal.submit")}
           </button>

@@ -7,6 +7,8 @@ import { Field } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
 import { ErrorNote, Loading } from "../../ui/Notice.tsx";
 import type { CustomerTicket } from "../../lib/types.ts";
+import { AttachmentPicker, AttachmentProblem, isAttachmentProblem, toBody } from "../agent-tools/Attachments.tsx";
+import type { UploadFile } from "../agent-tools/agent-tools-api.ts";
 import { Thread } from "../ticket/Thread.tsx";
 import { useAddMessage, useEvents, useMessages } from "../ticket/ticket-api.ts";
 import { useCustomerTicket } from "./portal-api.ts";
@@ -67,6 +69,7 @@ function CustomerReply({ ticket }: { ticket: CustomerTicket }) {
   const { t } = useTranslation();
   const add = useAddMessage(ticket.id);
   const [body, setBody] = useState("");
+  const [files, setFiles] = useState<UploadFile[]>([]);
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const fieldError = useFieldErrors(add.error, clientErrors);
   const submit = (e: FormEvent) => {
@@ -76,7 +79,15 @@ function CustomerReply({ ticket }: { ticket: CustomerTicket }) {
       return;
     }
     setClientErrors({});
-    add.mutate({ body: body.trim(), kind: "reply" }, { onSuccess: () => setBody("") });
+    add.mutate(
+      { body: body.trim(), kind: "reply", ...(files.length ? { attachments: toBody(files) } : {}) },
+      {
+        onSuccess: () => {
+          setBody("");
+          setFiles([]);
+        },
+      },
+    );
   };
   return (
     <form onSubmit={submit} noValidate className="stack card" aria-label={t("portal.reply")}>
@@ -87,7 +98,12 @@ function CustomerReply({ ticket }: { ticket: CustomerTicket }) {
       >
         {(p) => <textarea {...p} rows={4} value={body} onChange={(e) => setBody(e.target.value)} />}
       </Field>
-      <FormError error={add.error} shownPaths={["body"]} />
+      <AttachmentPicker files={files} onChange={setFiles} />
+      {isAttachmentProblem(add.error) ? (
+        <AttachmentProblem error={add.error} />
+      ) : (
+        <FormError error={add.error} shownPaths={["body"]} />
+      )}
       <button type="submit" className="button primary" disabled={add.isPending}>
         {t("portal.send")}
       </button>

@@ -1,9 +1,12 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { RESOLUTION_CODES } from "@eskala/core";
 import { Field } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
 import type { Ticket, TicketStatus } from "../../lib/types.ts";
+import { AttachmentPicker, AttachmentProblem, isAttachmentProblem, toBody } from "../agent-tools/Attachments.tsx";
+import type { UploadFile } from "../agent-tools/agent-tools-api.ts";
+import { setComposing } from "../agent-tools/presence.ts";
 import { useStaff } from "../console/reference.ts";
 import { MentionTextarea } from "./MentionTextarea.tsx";
 import { useAddMessage } from "./ticket-api.ts";
@@ -22,6 +25,13 @@ export function Composer({ ticket }: { ticket: Ticket }) {
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const fieldError = useFieldErrors(add.error, clientErrors);
   const [sent, setSent] = useState(false);
+  const [files, setFiles] = useState<UploadFile[]>([]);
+  // Others see "… is replying" while there is text in the box (collision detection).
+  const composing = body.trim().length > 0;
+  useEffect(() => {
+    setComposing(ticket.id, composing);
+    return () => setComposing(ticket.id, false);
+  }, [ticket.id, composing]);
 
   if (ticket.status === "closed") return <p className="muted">{t("composer.closed")}</p>;
 
@@ -39,12 +49,14 @@ export function Composer({ ticket }: { ticket: Ticket }) {
         kind,
         ...(status && status !== ticket.status ? { status } : {}),
         ...(status === "solved" ? { resolution_code: resolution } : {}),
+        ...(files.length ? { attachments: toBody(files) } : {}),
       },
       {
         onSuccess: () => {
           setBody("");
           setStatus("");
           setResolution("");
+          setFiles([]);
           setSent(true);
         },
       },
@@ -72,6 +84,7 @@ export function Composer({ ticket }: { ticket: Ticket }) {
           />
         )}
       </Field>
+      <AttachmentPicker files={files} onChange={setFiles} />
       <div className="composer-actions">
         {kind === "reply" && (
           <Field label={t("composer.set_status")} className="inline-field">
@@ -110,7 +123,11 @@ export function Composer({ ticket }: { ticket: Ticket }) {
           {kind === "reply" ? t("composer.send_reply") : t("composer.add_note")}
         </button>
       </div>
-      <FormError error={add.error} shownPaths={["body", "resolution_code", "status"]} />
+      {isAttachmentProblem(add.error) ? (
+        <AttachmentProblem error={add.error} />
+      ) : (
+        <FormError error={add.error} shownPaths={["body", "resolution_code", "status"]} />
+      )}
       {sent && (
         <p role="status" className="sr-only">
           {t("composer.sent")}

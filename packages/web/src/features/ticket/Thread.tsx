@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../../lib/time.ts";
 import type { Message, Ticket } from "../../lib/types.ts";
-import { Icon } from "../../ui/Icon.tsx";
+import { FileLinks, RequestFiles } from "../agent-tools/Attachments.tsx";
 
 /** The conversation: the request first, then replies; internal notes set apart and labelled. */
 export function Thread({
@@ -9,7 +9,7 @@ export function Thread({
   messages,
   showNotes = true,
 }: {
-  ticket: Pick<Ticket, "requester" | "created_at" | "description">;
+  ticket: Pick<Ticket, "id" | "requester" | "created_at" | "description">;
   messages: Message[];
   showNotes?: boolean;
 }) {
@@ -22,6 +22,7 @@ export function Thread({
           <span className="muted">{formatDateTime(ticket.created_at, i18n.language)}</span>
         </div>
         <p className="message-body">{ticket.description}</p>
+        <RequestFiles ticketId={ticket.id} />
       </li>
       {messages
         .filter((m) => showNotes || m.kind !== "note")
@@ -42,15 +43,7 @@ export function Thread({
                 <span className="muted">{formatDateTime(m.created_at, i18n.language)}</span>
               </div>
               <p className="message-body">{m.body}</p>
-              {m.attachments.length > 0 && (
-                <ul className="attachments" aria-label={t("ticket.attachments")}>
-                  {m.attachments.map((a) => (
-                    <li key={a.id}>
-                      <Icon name="clip" size={14} /> {a.filename}
-                    </li>
-                  ))}
-                </ul>
-              )}
+              <FileLinks files={m.attachments} />
             </li>
           );
         })}

@@ -5,6 +5,7 @@ import { Field } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
 import { formatDateTime } from "../../lib/time.ts";
 import type { Priority, Ticket, TicketStatus, User } from "../../lib/types.ts";
+import { TagEditor } from "../agent-tools/TagEditor.tsx";
 import { useStaff } from "../console/reference.ts";
 import { useUpdateTicket } from "./ticket-api.ts";
 
@@ -90,13 +91,7 @@ export function TicketProperties({ ticket, user }: { ticket: Ticket; user: User 
         <dd>{ticket.language === "en" ? "English" : "Bahasa Indonesia"}</dd>
         <dt>{t("ticket.tags")}</dt>
         <dd>
-          {ticket.tags.length
-            ? ticket.tags.map((tag) => (
-                <span key={tag} className="tag">
-                  {tag}
-                </span>
-              ))
-            : "—"}
+          <TagEditor ticket={ticket} />
         </dd>
         <dt>{t("ticket.created")}</dt>
         <dd>{formatDateTime(ticket.created_at, i18n.language)}</dd>

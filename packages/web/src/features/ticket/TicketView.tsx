@@ -7,9 +7,12 @@ import { PriorityBadge, StatusBadge } from "../../ui/Badges.tsx";
 import { ErrorNote, Loading } from "../../ui/Notice.tsx";
 import { Tabs } from "../../ui/Tabs.tsx";
 import { canSupervise } from "../auth/session.ts";
+import { CustomerPanel } from "../agent-tools/CustomerPanel.tsx";
+import { PresenceBar } from "../agent-tools/PresenceBar.tsx";
 import { Composer } from "./Composer.tsx";
 import { EscalateDialog } from "./EscalateDialog.tsx";
 import { HandoffNote } from "./HandoffNote.tsx";
+import { ProblemPanel } from "../problems/ProblemPanel.tsx";
 import { SlaBadges } from "./SlaBadges.tsx";
 import { Thread } from "./Thread.tsx";
 import { TicketProperties } from "./TicketProperties.tsx";
@@ -41,7 +44,12 @@ export function TicketView({ ticketId, user }: { ticketId: string; user: User })
           </h1>
           <div className="ticket-actions">
             {open && escalationAvailable && (
-              <button type="button" className="button primary" onClick={() => setDialog("escalate")}>
+              <button
+                type="button"
+                className="button primary"
+                data-shortcut="escalate"
+                onClick={() => setDialog("escalate")}
+              >
                 {t("ticket.escalate")}
               </button>
             )}
@@ -71,8 +79,10 @@ export function TicketView({ ticketId, user }: { ticketId: string; user: User })
         </ul>
         {!escalationAvailable && open && <p className="not-available small">{t("ticket.escalation_not_available")}</p>}
         <SlaBadges sla={slaOf(tk)} />
+        <PresenceBar ticketId={tk.id} />
       </header>
       {tk.handoff_note && <HandoffNote note={tk.handoff_note} />}
+      <ProblemPanel ticket={tk} />
       <div className="ticket-body">
         <div className="ticket-main">
           <Tabs
@@ -98,7 +108,10 @@ export function TicketView({ ticketId, user }: { ticketId: string; user: User })
             )}
           </Tabs>
         </div>
-        <TicketProperties ticket={tk} user={user} />
+        <div className="ticket-side">
+          <TicketProperties ticket={tk} user={user} />
+          <CustomerPanel requesterId={tk.requester.id} ticketId={tk.id} />
+        </div>
       </div>
       {dialog && <EscalateDialog ticket={tk} mode={dialog} open onClose={() => setDialog(null)} />}
     </article>

@@ -88,8 +88,13 @@ export function useUpdateTicket(id: string) {
 export function useAddMessage(id: string) {
   const invalidate = useInvalidateTicket(id);
   return useMutation({
-    mutationFn: (body: { body: string; kind: "reply" | "note"; status?: string; resolution_code?: string }) =>
-      api.post<Message>(`/tickets/${id}/messages`, body),
+    mutationFn: (body: {
+      body: string;
+      kind: "reply" | "note";
+      status?: string;
+      resolution_code?: string;
+      attachments?: { filename: string; content_type: string; content_base64: string }[];
+    }) => api.post<Message>(`/tickets/${id}/messages`, body),
     onSuccess: invalidate,
   });
 }
