@@ -2,6 +2,8 @@ import type { TFunction } from "i18next";
 import { RULE_EVENT_TYPES } from "@eskala/core/rules";
 import type { Notification } from "../../lib/types.ts";
 import { humanize } from "../ticket/event-text.ts";
+import { handoffWhy } from "../ticket/handoff-text.ts";
+import type { Handoff } from "@eskala/contracts";
 
 /**
  * Every notification kind the server writes: a rule's `notify` action names its event (any rule
@@ -17,8 +19,8 @@ const LEGACY_RULE_BODY = /^([a-z_.]+)(?: · ([a-z_]+))?(?: · (\d+)%)?$/;
 const str = (v: unknown) => (v === undefined || v === null ? "" : String(v));
 
 /** What a rule event means, as a sentence ("The first response target is 50% used."). */
-function ruleEventSentence(kind: string, target: string, percent: string, t: TFunction): string {
-  const targetWords = t(`sla.target.${target}`, { defaultValue: humanize(target) }).toLocaleLowerCase();
+export function ruleEventSentence(kind: string, target: string, percent: string, t: TFunction): string {
+  const targetWords = target ? t(`sla.target.${target}`, { defaultValue: humanize(target) }).toLocaleLowerCase() : "";
   if (kind === "sla.warning" && target)
     return percent
       ? t("notifications.sla_warning_at", { target: targetWords, percent })
@@ -67,6 +69,24 @@ export function notificationText(
       to: str(p.to_tier),
       reason: t(`reason.${str(p.reason)}`, { defaultValue: humanize(str(p.reason)) }).toLocaleLowerCase(),
     });
+    // A move nobody wrote a note for: why it moved and the customer's words, as the handoff says them.
+    if (p.why) {
+      const why = handoffWhy(
+        {
+          kind: str(p.why) as Handoff["why"]["kind"],
+          rule: str(p.rule),
+          event: str(p.event),
+          target: p.target === null ? null : str(p.target),
+          threshold: typeof p.threshold === "number" ? p.threshold : null,
+          reason: str(p.request_reason),
+          words: p.words === null || p.words === undefined ? null : str(p.words),
+        },
+        Number(p.from_tier),
+        t,
+      );
+      const asked = p.asked ? [t("handoff.notice", { text: str(p.asked) })] : [];
+      return { title, body: [moved, ...why, ...asked].join(" ") };
+    }
     return { title, body: p.note ? `${moved} ${t("timeline.quote", { text: str(p.note) })}` : moved };
   }
   if (n.kind === "issue.status_changed" && hasParams)
