@@ -15,6 +15,8 @@ export default defineConfig({
       output: {
         advancedChunks: {
           groups: [
+            // Chart.js is for the review page alone: its own chunk, loaded with that page, not in vendor.
+            { name: "charts", test: /node_modules[\\/](chart\.js|react-chartjs-2|@kurkle)[\\/]/, priority: 1 },
             { name: "vendor", test: /node_modules/ },
             { name: "shared", test: /src[\\/](ui|lib|features[\\/](ticket|console|auth))[\\/]/ },
           ],
