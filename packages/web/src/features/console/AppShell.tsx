@@ -9,6 +9,7 @@ import { PresenceSelect } from "../auth/PresenceSelect.tsx";
 import { canSupervise, isAdmin, useLogout } from "../auth/session.ts";
 import { NotificationsBell } from "../notifications/NotificationsBell.tsx";
 import { ConnectionBanner } from "./ConnectionBanner.tsx";
+import { SavedViewsNav } from "../macros/SavedViews.tsx";
 import { useQueueCounts, type QueueCounts } from "./queues.ts";
 
 const ADMIN_SECTIONS = [
@@ -106,6 +107,7 @@ export function AppShell({ user }: { user: User }) {
               </Link>
             </li>
           </ul>
+          <SavedViewsNav />
           {canSupervise(user) && (
             <>
               <h2 className="nav-heading">{t("nav.supervise")}</h2>

@@ -7,6 +7,8 @@ import { Empty, ErrorNote, Loading } from "../../ui/Notice.tsx";
 import { TicketView } from "../ticket/TicketView.tsx";
 import { ConsoleShortcuts } from "../agent-tools/Shortcuts.tsx";
 import { readSort, SortBar, sortTickets } from "../agent-tools/SortBar.tsx";
+import { ListTools, useBulkSelection } from "../macros/ListTools.tsx";
+import { useSavedViews } from "../macros/workspace-api.ts";
 import { FilterBar } from "./FilterBar.tsx";
 import { TicketList } from "./TicketList.tsx";
 import { isWholeQueue, useQueueCounts, useTicketList, type ListFilters, type ListKey } from "./queues.ts";
@@ -33,6 +35,7 @@ export function ConsolePage({ user }: { user: User }) {
   const setFilters = useCallback(
     (f: ListFilters) => {
       const next = new URLSearchParams(params);
+      next.delete("view"); // a list changed by hand is no longer the saved view
       for (const [k, v] of Object.entries(f)) {
         if (v) next.set(k, v);
         else next.delete(k);
@@ -56,7 +59,11 @@ export function ConsolePage({ user }: { user: User }) {
   const loadMore = useCallback(() => {
     if (!list.isFetchingNextPage) void list.fetchNextPage();
   }, [list]);
-  const title = filters.q ? t("console.search_results") : t(`queues.${key}`);
+  const selection = useBulkSelection(items);
+  const views = useSavedViews();
+  // A saved view's name while its list is shown (until a filter is changed by hand).
+  const view = views.data?.find((v) => v.id === params.get("view"));
+  const title = view ? view.name : filters.q ? t("console.search_results") : t(`queues.${key}`);
   const listHref = useCallback(
     (queue?: string) => {
       if (!queue) return `/app/tickets?${search}`;
@@ -83,6 +90,7 @@ export function ConsolePage({ user }: { user: User }) {
         </div>
         <FilterBar filters={filters} onChange={setFilters} />
         <SortBar value={readSort(filters.sort ?? null)} onChange={(sort) => setFilters({ ...filters, sort })} />
+        <ListTools user={user} items={items} selection={selection} />
         {source === "fallback" && <p className="not-available small">{t(`console.fallback.${key}`)}</p>}
         {list.isLoading && <Loading />}
         {list.error && <ErrorNote error={list.error} />}
@@ -95,6 +103,7 @@ export function ConsolePage({ user }: { user: User }) {
             hasMore={!!list.hasNextPage}
             loadMore={loadMore}
             label={title}
+            selection={selection}
           />
         )}
       </section>

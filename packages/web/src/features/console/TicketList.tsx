@@ -14,12 +14,14 @@ type Props = {
   hasMore: boolean;
   loadMore: () => void;
   label: string;
+  /** Checkboxes for bulk changes (macros/BulkBar.tsx): which are ticked, and ticking one. */
+  selection?: { has: (id: string) => boolean; toggle: (id: string) => void };
 };
 
 const ROW_HEIGHT = 76;
 
 /** The queue's tickets, virtualized so that ten thousand rows scroll as smoothly as ten. */
-export function TicketList({ items, selectedId, hrefFor, hasMore, loadMore, label }: Props) {
+export function TicketList({ items, selectedId, hrefFor, hasMore, loadMore, label, selection }: Props) {
   const { t, i18n } = useTranslation();
   const parentRef = useRef<HTMLDivElement>(null);
   const now = useNow();
@@ -47,9 +49,18 @@ export function TicketList({ items, selectedId, hrefFor, hasMore, loadMore, labe
               key={ticket.id}
               aria-setsize={items.length}
               aria-posinset={row.index + 1}
-              className={`ticket-row ${selected ? "selected" : ""}`}
+              className={`ticket-row ${selected ? "selected" : ""} ${selection ? "selectable" : ""}`}
               style={{ height: row.size, transform: `translateY(${row.start}px)` }}
             >
+              {selection && (
+                <input
+                  type="checkbox"
+                  className="ticket-select"
+                  checked={selection.has(ticket.id)}
+                  onChange={() => selection.toggle(ticket.id)}
+                  aria-label={t("workspace.bulk.select_ticket", { number: ticket.number, subject: ticket.subject })}
+                />
+              )}
               <Link to={hrefFor(ticket.id)} aria-current={selected ? "page" : undefined} className="ticket-row-link">
                 <span className="ticket-row-top">
                   <span className="ticket-number">#{ticket.number}</span>

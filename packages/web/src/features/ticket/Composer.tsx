@@ -10,6 +10,8 @@ import { setComposing } from "../agent-tools/presence.ts";
 import { useStaff } from "../console/reference.ts";
 import { MentionTextarea } from "./MentionTextarea.tsx";
 import { useAddMessage } from "./ticket-api.ts";
+import { MacroPicker } from "../macros/MacroPicker.tsx";
+import { useApplyMacro, type Macro, type RenderedMacro } from "../macros/workspace-api.ts";
 
 const STATUS_WITH_REPLY: TicketStatus[] = ["open", "pending", "on_hold", "solved"];
 
@@ -18,12 +20,15 @@ export function Composer({ ticket }: { ticket: Ticket }) {
   const { t } = useTranslation();
   const staff = useStaff();
   const add = useAddMessage(ticket.id);
+  const applyMacro = useApplyMacro(ticket.id);
+  // A picked macro: its text fills the box; its field changes go with the reply (one change).
+  const [picked, setPicked] = useState<{ macro: Macro; rendered: RenderedMacro } | null>(null);
   const [kind, setKind] = useState<"reply" | "note">("reply");
   const [body, setBody] = useState("");
   const [status, setStatus] = useState<TicketStatus | "">("");
   const [resolution, setResolution] = useState("");
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
-  const fieldError = useFieldErrors(add.error, clientErrors);
+  const fieldError = useFieldErrors(add.error ?? applyMacro.error, clientErrors);
   const [sent, setSent] = useState(false);
   const [files, setFiles] = useState<UploadFile[]>([]);
   // Others see "… is replying" while there is text in the box (collision detection).
@@ -43,6 +48,18 @@ export function Composer({ ticket }: { ticket: Ticket }) {
     setClientErrors(errs);
     setSent(false);
     if (Object.keys(errs).length) return;
+    const done = () => {
+      setBody("");
+      setStatus("");
+      setResolution("");
+      setFiles([]);
+      setPicked(null);
+      setSent(true);
+    };
+    if (picked && !files.length) {
+      applyMacro.mutate({ macroId: picked.macro.id, body: body.trim() }, { onSuccess: done });
+      return;
+    }
     add.mutate(
       {
         body: body.trim(),
@@ -53,11 +70,9 @@ export function Composer({ ticket }: { ticket: Ticket }) {
       },
       {
         onSuccess: () => {
-          setBody("");
-          setStatus("");
-          setResolution("");
-          setFiles([]);
-          setSent(true);
+          // With files the reply goes first; the macro's field changes follow (no second message).
+          if (picked) applyMacro.mutate({ macroId: picked.macro.id, body: "" }, { onSuccess: done });
+          else done();
         },
       },
     );
@@ -73,6 +88,16 @@ export function Composer({ ticket }: { ticket: Ticket }) {
           </label>
         ))}
       </div>
+      <MacroPicker
+        ticketId={ticket.id}
+        picked={picked}
+        onPick={(p) => {
+          setPicked(p);
+          if (!p) return;
+          setBody(p.rendered.body);
+          setKind(p.rendered.kind);
+        }}
+      />
       <Field label={kind === "reply" ? t("composer.reply_label") : t("composer.note_label")} error={fieldError("body")}>
         {(p) => (
           <MentionTextarea
@@ -86,7 +111,7 @@ export function Composer({ ticket }: { ticket: Ticket }) {
       </Field>
       <AttachmentPicker files={files} onChange={setFiles} />
       <div className="composer-actions">
-        {kind === "reply" && (
+        {kind === "reply" && !picked?.rendered.changes.status && (
           <Field label={t("composer.set_status")} className="inline-field">
             {(p) => (
               <select {...p} value={status} onChange={(e) => setStatus(e.target.value as TicketStatus | "")}>
@@ -119,14 +144,14 @@ export function Composer({ ticket }: { ticket: Ticket }) {
             )}
           </Field>
         )}
-        <button type="submit" className="button primary" disabled={add.isPending}>
+        <button type="submit" className="button primary" disabled={add.isPending || applyMacro.isPending}>
           {kind === "reply" ? t("composer.send_reply") : t("composer.add_note")}
         </button>
       </div>
       {isAttachmentProblem(add.error) ? (
         <AttachmentProblem error={add.error} />
       ) : (
-        <FormError error={add.error} shownPaths={["body", "resolution_code", "status"]} />
+        <FormError error={add.error ?? applyMacro.error} shownPaths={["body", "resolution_code", "status"]} />
       )}
       {sent && (
         <p role="status" className="sr-only">
