@@ -1,22 +1,10 @@
 import { sql } from "kysely";
-import type { Priority, ResolutionCode, TicketStatus } from "@eskala/core";
 import type { Composition } from "../compose.ts";
 import type { Actor } from "../auth/actor.ts";
 import { hashPassword } from "../auth/password.ts";
 import { seedDemoMacros } from "./demo-macros.ts";
-import {
-  AGENT_REPLIES,
-  CATEGORIES,
-  CUSTOMERS,
-  CUSTOMER_REPLIES,
-  DEMO_PASSWORD,
-  GROUPS,
-  NOTES,
-  ORGANIZATIONS,
-  REQUESTS,
-  STAFF,
-  TIERS,
-} from "./demo-data.ts";
+import { CATEGORIES, CUSTOMERS, DEMO_PASSWORD, GROUPS, ORGANIZATIONS, STAFF, TIERS } from "./demo-data.ts";
+import { officeOpen, planOpenTickets, replayPastDeadlines, seedHistoryTicket, seedOpenTicket } from "./demo-day.ts";
 
 /** A small deterministic PRNG, so every demo database looks the same. */
 function mulberry32(seed: number) {
@@ -36,7 +24,11 @@ export interface DemoLogin {
 }
 
 /** Seeds the demo contact center unless groups are configured already. Returns the demo logins, or null when skipped. */
-export async function seedDemo(app: Composition, opts: { tickets?: number } = {}): Promise<DemoLogin[] | null> {
+export async function seedDemo(
+  app: Composition,
+  opts: { tickets?: number; onStage?: (line: string) => void } = {},
+): Promise<DemoLogin[] | null> {
+  const say = opts.onStage ?? (() => {});
   const { db } = app.database;
   // A help desk that has any group configured is not empty: never seed over real data.
   const existing = await db
@@ -46,7 +38,7 @@ export async function seedDemo(app: Composition, opts: { tickets?: number } = {}
   if (existing.n > 0) return null;
   const now = app.clock.now();
   const random = mulberry32(20261125);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  say("Demo: tiers, groups, organisations, agents and customers…");
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
   const groupIds = new Map<string, string>();
@@ -131,99 +123,29 @@ export async function seedDemo(app: Composition, opts: { tickets?: number } = {}
     await db.selectFrom("users").select("id").where("email", "=", "admin@eskala.local").executeTakeFirstOrThrow()
   ).id;
   const adminActor = (await app.auth.loadActor(admin, "system"))!;
-  const agents = STAFF.filter((s) => s.role !== "admin");
-  const agentIds = new Map(
-    (await db.selectFrom("users").select(["id", "email"]).where("role", "in", ["agent", "supervisor"]).execute()).map(
-      (u) => [u.email, u.id],
-    ),
-  );
-
+  say("Demo: escalation rules…");
   await seedDemoRules(app, adminActor);
   const supervisorId = (
     await db.selectFrom("users").select("id").where("email", "=", "supervisor@eskala.local").executeTakeFirstOrThrow()
   ).id;
   await seedDemoMacros(db, supervisorId, now);
 
-  const statuses: TicketStatus[] = [
-    "new",
-    "open",
-    "open",
-    "open",
-    "pending",
-    "on_hold",
-    "solved",
-    "solved",
-    "solved",
-    "closed",
-  ];
-  const priorities: Priority[] = ["low", "medium", "medium", "medium", "high", "high", "urgent"];
-  const codes: ResolutionCode[] = ["answered", "fixed", "refund", "credit", "replacement", "workaround", "wont_fix"];
   const total = opts.tickets ?? 300;
-  for (let i = 0; i < total; i++) {
-    const customer = pick(CUSTOMERS);
-    const lang = customer.language;
-    const request = pick(REQUESTS);
-    const [subject, description] = request[lang];
-    const ageMinutes = Math.floor(((total - i) / total) * 30 * 24 * 60 * (0.5 + random() / 2));
-    const createdAt = new Date(now.getTime() - ageMinutes * 60_000);
-    const status = i >= total - 25 ? "new" : pick(statuses);
-    const ticket = await app.tickets.create(
-      adminActor,
-      {
-        subject,
-        description,
-        requester: { email: customer.email, name: customer.name, language: lang },
-        priority: pick(priorities),
-        category: request.category,
-        channel: pick(["email", "web", "web", "chat", "phone", "api"] as const),
-        language: lang,
-        created_at: createdAt.toISOString(),
-        tags: random() < 0.3 ? [pick(["promo-1111", "ios", "android", "cod", "tokopay"])] : [],
-      },
-      now,
+  // A quarter open (today's work), the rest solved or closed over the last 30 days.
+  const openTotal = total === 0 ? 0 : Math.min(total, Math.max(8, Math.round(total * 0.25)));
+  const historyTotal = total - openTotal;
+  const ctx = { app, admin: adminActor, random, now };
+  if (historyTotal > 0) say(`Demo: ${historyTotal} solved and closed tickets of the last 30 days…`);
+  for (let i = 0; i < historyTotal; i++) await seedHistoryTicket(ctx, i, historyTotal);
+  if (openTotal > 0) {
+    const open = officeOpen(now);
+    say(
+      `Demo: ${openTotal} open tickets of today's working day (office hours ${open ? "open" : "closed: the tickets due soon are VIP ones, on the 24/7 calendar"})…`,
     );
-    if (status === "new") continue;
-    const agent = pick(agents.filter((a) => a.tier === 1));
-    const at = (m: number) =>
-      new Date(Math.min(now.getTime() - 60_000, createdAt.getTime() + m * 60_000)).toISOString();
-    await app.tickets.update(adminActor, ticket.id, { assignee_id: agentIds.get(agent.email)! }, now);
-    await app.messages.add(
-      adminActor,
-      ticket.id,
-      {
-        kind: "reply",
-        body: pick(AGENT_REPLIES[lang]),
-        author_email: agent.email,
-        created_at: at(20 + random() * 120),
-      },
-      now,
-    );
-    if (random() < 0.6)
-      await app.messages.add(
-        adminActor,
-        ticket.id,
-        {
-          kind: "reply",
-          body: pick(CUSTOMER_REPLIES[lang]),
-          author_email: customer.email,
-          created_at: at(180 + random() * 600),
-        },
-        now,
-      );
-    if (random() < 0.35)
-      await app.messages.add(
-        adminActor,
-        ticket.id,
-        { kind: "note", body: pick(NOTES), author_email: agent.email, created_at: at(200 + random() * 600) },
-        now,
-      );
-    if (status === "open") continue;
-    if (status === "solved" || status === "closed") {
-      await app.tickets.update(adminActor, ticket.id, { status: "solved", resolution_code: pick(codes) }, now);
-      if (status === "closed") await app.tickets.update(adminActor, ticket.id, { status: "closed" }, now);
-    } else {
-      await app.tickets.update(adminActor, ticket.id, { status }, now);
-    }
+    const slots = planOpenTickets(openTotal, random, open).sort((a, b) => b.age - a.age);
+    for (const slot of slots) await seedOpenTicket(ctx, slot);
+    say("Demo: replaying today's deadlines up to now (warnings, breaches, escalations as history)…");
+    await replayPastDeadlines(app, now);
   }
 
   return STAFF.filter((s) =>
