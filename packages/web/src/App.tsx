@@ -7,6 +7,8 @@ import { StaffLoginPage } from "./features/auth/StaffLoginPage.tsx";
 import { canSupervise, isAdmin, isStaff, useSession } from "./features/auth/session.ts";
 import { AppShell } from "./features/console/AppShell.tsx";
 import { ConsolePage } from "./features/console/ConsolePage.tsx";
+import { ProblemDetailPage } from "./features/problems/ProblemDetailPage.tsx";
+import { ProblemsPage } from "./features/problems/ProblemsPage.tsx";
 import type { User } from "./lib/types.ts";
 
 // Admin screens are for a few people and change rarely: keep them out of the console's first load.
@@ -61,6 +63,8 @@ const router = createBrowserRouter([
       { index: true, element: <Navigate to="/app/tickets?queue=mine" replace /> },
       { path: "tickets", element: <Staff>{(user) => <ConsolePage user={user} />}</Staff> },
       { path: "tickets/:ticketId", element: <Staff>{(user) => <ConsolePage user={user} />}</Staff> },
+      { path: "problems", element: <Staff>{(user) => <ProblemsPage user={user} />}</Staff> },
+      { path: "problems/:problemId", element: <Staff>{(user) => <ProblemDetailPage user={user} />}</Staff> },
       { path: "board", element: <Staff>{(user) => (canSupervise(user) ? <BoardPage /> : <Forbidden />)}</Staff> },
       { path: "admin/*", element: <Staff>{(user) => (isAdmin(user) ? <AdminRoutes /> : <Forbidden />)}</Staff> },
       { path: "profile", element: <Staff>{(user) => <ProfilePage user={user} />}</Staff> },

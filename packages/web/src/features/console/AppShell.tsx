@@ -108,6 +108,11 @@ export function AppShell({ user }: { user: User }) {
             </li>
           </ul>
           <SavedViewsNav />
+          <ul>
+            <li>
+              <NavLink to="/app/problems">{t("problems.nav")}</NavLink>
+            </li>
+          </ul>
           {canSupervise(user) && (
             <>
               <h2 className="nav-heading">{t("nav.supervise")}</h2>
