@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "./harness.ts";
+import { createPresenceTracker, PRESENCE_TTL_MS } from "../src/notify/presence.ts";
+import { manualClock, startTestApp, type TestApp } from "./harness.ts";
 import { openStream, waitFor } from "./outbox/helpers.ts";
 
 let t: TestApp;
@@ -239,5 +240,27 @@ describe("collision detection (presence)", () => {
       agent2Stream.close();
       customerStream.close();
     }
+  });
+});
+
+describe("presence tracker", () => {
+  it("forgets a report not repeated within 45 s (a closed laptop), and keeps one that is", () => {
+    const clock = manualClock(new Date("2026-12-03T08:00:00Z"));
+    const tracker = createPresenceTracker(clock);
+    const ticket = "00000000-0000-4000-8000-000000000001";
+    const report = (id: string, state: "viewing" | "replying" | "left") =>
+      tracker.hear({
+        t: "presence",
+        item: { ticket_id: ticket, user: { id, name: id }, state, at: clock.now().toISOString() },
+      });
+    report("siti", "viewing");
+    report("budi", "replying");
+    expect(tracker.on(ticket, "budi").map((p) => p.user.name)).toEqual(["siti"]);
+    clock.advance(PRESENCE_TTL_MS - 5_000);
+    report("budi", "replying");
+    clock.advance(10_000);
+    expect(tracker.on(ticket, "agus").map((p) => `${p.user.name}:${p.state}`)).toEqual(["budi:replying"]);
+    report("budi", "left");
+    expect(tracker.on(ticket, "agus")).toEqual([]);
   });
 });
