@@ -23,6 +23,7 @@ import {
   ESCALATING_TYPES,
   escalationFilters,
   escalationsMadeIn,
+  needsTicket,
   scopeParams,
   ticketAgent,
   ticketFilters,
@@ -35,7 +36,6 @@ type Key = string | number | null;
 type Params = Record<string, string>;
 
 const ref = (alias: string, column: string) => sql.ref(`${alias}.${column}`);
-const escalatingTypes = sql.join(ESCALATING_TYPES.map((t) => sql.lit(t)));
 
 /** The SQL value of a ticket dimension (alias `t`). */
 export function ticketDimension(d: TicketDimension, t = "t"): RawBuilder<unknown> {
@@ -223,14 +223,21 @@ export async function escalationCounts(
   const where = sql`${escalationsMadeIn(scope.period)} and ${escalationFilters(scope.filters)}`;
   const selects = dims.map((d, i) => sql`${escalationDimension(d)} as ${sql.ref(`k${i}`)}`);
   const groups = sql.join(dims.map((_, i) => sql.lit(i + 1)));
+  // The ticket is joined only when a dimension or filter is the ticket's (category, channel, priority…).
+  const ticketDims = new Set<ReportDimension>(["category", "channel", "priority", "organization"]);
+  const from =
+    needsTicket(scope.filters) || dims.some((d) => ticketDims.has(d))
+      ? sql`escalations e join tickets t on t.id = e.ticket_id`
+      : sql`escalations e`;
+  const totalsFrom = needsTicket(scope.filters) ? from : sql`escalations e`;
   const [grouped, totals] = await Promise.all([
     sql<Record<string, unknown> & { escalations: number; tickets: number }>`
       select ${sql.join(selects)}, count(*)::int as escalations, count(distinct e.ticket_id)::int as tickets
-      from escalations e join tickets t on t.id = e.ticket_id
+      from ${from}
       where ${where} group by ${groups} order by ${sql.lit(dims.length + 1)} desc, ${groups}`.execute(db),
     sql<{ escalations: number; tickets: number }>`
       select count(*)::int as escalations, count(distinct e.ticket_id)::int as tickets
-      from escalations e join tickets t on t.id = e.ticket_id where ${where}`.execute(db),
+      from ${totalsFrom} where ${where}`.execute(db),
   ]);
   const keysOf = (r: Record<string, unknown>) => dims.map((d, i) => keyOf(d, r[`k${i}`]));
   const labelMaps = await Promise.all(
@@ -293,32 +300,27 @@ function durations(pairs: [number, number][], scope: ReportScope) {
 
 export async function escalationTimes(db: Db, scope: ReportScope): Promise<EscalationTimesReport> {
   const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
-  const [first, moves, names] = await Promise.all([
-    sql<{ c: number; f: number | null }>`
-      select (extract(epoch from t.created_at) * 1000)::float8 as c,
-        (select (extract(epoch from min(e.created_at)) * 1000)::float8 from escalations e
-          where e.ticket_id = t.id and e.type in (${escalatingTypes})) as f
-      from tickets t where ${where} and t.escalation_count > 0`.execute(db),
+  // One read: every move of the moved tickets, in order; the first upward move and the stays come from it.
+  const [moves, names] = await Promise.all([
     sql<{
       id: string;
       tier: number;
       c: number;
       s: number | null;
+      type: string;
       from_tier: number | null;
       to_tier: number | null;
       at: number;
     }>`
       select t.id, t.tier, (extract(epoch from t.created_at) * 1000)::float8 as c,
         case when t.status in ('solved', 'closed') then (extract(epoch from t.solved_at) * 1000)::float8 end as s,
-        e.from_tier, e.to_tier, (extract(epoch from e.created_at) * 1000)::float8 as at
+        e.type, e.from_tier, e.to_tier, (extract(epoch from e.created_at) * 1000)::float8 as at
       from tickets t join escalations e on e.ticket_id = t.id
-      where ${where} and t.escalated_at is not null
-      order by t.id, e.created_at, e.id`.execute(db),
+      where ${where} and t.escalated_at is not null`.execute(db),
     tierNames(db),
   ]);
+  const escalating = new Set<string>(ESCALATING_TYPES);
   const firstPairs: [number, number][] = [];
-  for (const r of first.rows) if (r.f !== null && r.f >= r.c) firstPairs.push([r.c, r.f]);
-
   // Each moved ticket's stays: from creation in its first tier, each tier change ending one, a solve the last.
   const stays = new Map<number, [number, number][]>();
   const push = (tier: number, a: number, b: number) => {
@@ -327,7 +329,11 @@ export async function escalationTimes(db: Db, scope: ReportScope): Promise<Escal
     if (!list) stays.set(tier, (list = []));
     list.push([a, b]);
   };
+  // Each ticket's moves together and in order (sorted here: cheaper than a sort in the database).
   const rows = moves.rows;
+  const order = new Map<string, number>();
+  for (const r of rows) if (!order.has(r.id)) order.set(r.id, order.size);
+  rows.sort((a, b) => order.get(a.id)! - order.get(b.id)! || a.at - b.at);
   for (let i = 0; i < rows.length;) {
     const id = rows[i]!.id;
     let j = i;
@@ -335,8 +341,13 @@ export async function escalationTimes(db: Db, scope: ReportScope): Promise<Escal
     const first = rows[i]!;
     let tier = first.from_tier ?? first.tier;
     let start = first.c;
+    let firstUp = true;
     for (let k = i; k < j; k++) {
       const m = rows[k]!;
+      if (firstUp && escalating.has(m.type)) {
+        firstUp = false;
+        if (m.at >= m.c) firstPairs.push([m.c, m.at]);
+      }
       if (m.from_tier === null || m.to_tier === null || m.from_tier === m.to_tier) continue;
       push(tier, start, m.at);
       tier = m.to_tier;
@@ -465,15 +476,20 @@ export function latestRating(t = "t"): RawBuilder<unknown> {
 
 export async function satisfaction(db: Db, scope: ReportScope): Promise<SatisfactionReport> {
   const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
+  // Driven from the ratings (far fewer than tickets); a ticket that never moved has its tier as its path.
   const { rows } = await sql<{ escalated: boolean; path: string; n: number; total: number; good: number }>`
     with r as (
-      select t.id, s.rating, s.escalated, ${tierPath()} as path
-      from tickets t cross join lateral ${latestRating()} s
-      where ${where}
+      select distinct on (s.ticket_id) s.ticket_id, s.rating, s.escalated
+      from csat_surveys s join tickets t on t.id = s.ticket_id
+      where s.rating is not null and ${where}
+      order by s.ticket_id, s.rated_at desc nulls last, s.id desc
+    ), p as (
+      select r.rating, r.escalated, case when t.escalated_at is null then t.tier::text else ${tierPath()} end as path
+      from r join tickets t on t.id = r.ticket_id
     )
     select escalated, path, count(*)::int as n, sum(rating)::int as total,
       (count(*) filter (where rating >= 4))::int as good
-    from r group by 1, 2 order by 3 desc, 2`.execute(db);
+    from p group by 1, 2 order by 3 desc, 2`.execute(db);
   const params = { ...scopeParams(scope), set: "rated" };
   const figures = (list: typeof rows, filter: Params) => {
     const n = list.reduce((a, r) => a + r.n, 0);
@@ -510,17 +526,24 @@ export async function satisfaction(db: Db, scope: ReportScope): Promise<Satisfac
 
 // --- bouncing ---------------------------------------------------------------------------------
 
-/** Per moved ticket of the scope (alias `t`): moves, and whether it moved down or returned to a tier it had left. */
+/**
+ * Per moved ticket of the scope (alias `t`): its moves, whether one moved it down, and whether one
+ * brought it back to a tier an earlier move had taken it out of (looked up only for tickets with
+ * two moves or more, through the escalations' ticket index).
+ */
 function bounceFacts(where: RawBuilder<unknown>) {
   return sql`
-    select t.id, count(*)::int as moves,
-      bool_or(e.to_tier < e.from_tier) as moved_down,
-      bool_or(e.from_tier is distinct from e.to_tier and exists (
-        select 1 from escalations p where p.ticket_id = e.ticket_id and p.created_at < e.created_at
-          and p.from_tier = e.to_tier and p.to_tier is distinct from p.from_tier)) as returned
-    from tickets t join escalations e on e.ticket_id = t.id
-    where ${where} and t.escalated_at is not null
-    group by t.id`;
+    select c.id, c.moves, c.moved_down,
+      case when c.moves >= 2 then exists (
+        select 1 from escalations a join escalations b on b.ticket_id = a.ticket_id and b.created_at > a.created_at
+        where a.ticket_id = c.id and a.from_tier is distinct from a.to_tier
+          and b.to_tier = a.from_tier and b.from_tier is distinct from b.to_tier) else false end as returned
+    from (
+      select t.id, count(*)::int as moves, coalesce(bool_or(e.to_tier < e.from_tier), false) as moved_down
+      from tickets t join escalations e on e.ticket_id = t.id
+      where ${where} and t.escalated_at is not null
+      group by t.id
+    ) c`;
 }
 
 export function bounceCondition(kind: string | undefined, b = "b"): RawBuilder<unknown> {
