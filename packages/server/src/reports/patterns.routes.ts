@@ -1,5 +1,4 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
-import { stringify } from "csv-stringify/sync";
+import type { FastifyReply } from "fastify";
 import {
   Problem,
   RecurringProblemsQuery,
@@ -11,6 +10,8 @@ import type { Api, Services } from "../http/context.ts";
 import { resolveReportQuery } from "./report-query.ts";
 import { recurringProblems } from "./recurring.ts";
 import { trainingNeeds } from "./training.ts";
+import { toCsv, type Table } from "./report-csv.ts";
+import { wantsCsv } from "./reports.routes.ts";
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 422: Problem };
 /** Both reports answer JSON, or CSV with `Accept: text/csv` or `format=csv`. */
@@ -37,7 +38,7 @@ export function patternRoutes(api: Api, s: Services): void {
         limit: req.query.limit,
       });
       if (wantsCsv(req, req.query.format))
-        return sendCsv(reply, `recurring-problems-${report.period.from}-${report.period.to}`, recurringCsv(report));
+        return sendCsv(reply, `recurring-problems-${report.period.from}-${report.period.to}`, recurringTable(report));
       return report;
     },
   );
@@ -58,57 +59,51 @@ export function patternRoutes(api: Api, s: Services): void {
       const scope = await resolveReportQuery(s.database.db, req.actor, req.query, s.clock.now());
       const report = await trainingNeeds(s.database.db, scope, { show: req.query.show, limit: req.query.limit });
       if (wantsCsv(req, req.query.format))
-        return sendCsv(reply, `training-needs-${report.period.from}-${report.period.to}`, trainingCsv(report));
+        return sendCsv(reply, `training-needs-${report.period.from}-${report.period.to}`, trainingTable(report));
       return report;
     },
   );
 }
 
-function wantsCsv(req: FastifyRequest, format: string | undefined): boolean {
-  if (format) return format === "csv";
-  const accept = req.headers.accept ?? "";
-  return /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept);
-}
-
-function sendCsv(reply: FastifyReply, name: string, rows: unknown[][]) {
+function sendCsv(reply: FastifyReply, name: string, table: Table) {
   return reply
-    .type("text/csv; charset=utf-8")
+    .header("content-type", "text/csv; charset=utf-8")
     .header("content-disposition", `attachment; filename="${name}.csv"`)
-    .send(stringify(rows, { record_delimiter: "\r\n" }));
+    .header("cache-control", "no-store")
+    .send(toCsv(table));
 }
 
-const num = (v: number | null) => (v === null ? "" : String(Math.round(v * 1e6) / 1e6));
+const num = (v: number | null) => (v === null ? null : Math.round(v * 1e6) / 1e6);
 
 /** One row per ticket of each group, then one per rising category and tag; plain English headers. */
-export function recurringCsv(r: RecurringProblemsReport): unknown[][] {
-  const rows: unknown[][] = [
-    [
-      "section",
-      "group",
-      "label",
-      "tickets",
-      "escalations",
-      "previous_escalations",
-      "p_value",
-      "confidence",
-      "ticket_number",
-      "ticket_subject",
-      "ticket_language",
-      "ticket_escalations",
-      "last_escalated_at",
-    ],
+export function recurringTable(r: RecurringProblemsReport): Table {
+  const columns = [
+    "Section",
+    "Group",
+    "Label",
+    "Tickets",
+    "Escalations",
+    "Previous escalations",
+    "p-value",
+    "Confidence",
+    "Ticket number",
+    "Ticket subject",
+    "Ticket language",
+    "Ticket escalations",
+    "Last escalated at",
   ];
+  const rows: Table["rows"] = [];
   r.groups.forEach((g, i) => {
     for (const t of g.items)
       rows.push([
-        "similar_tickets",
+        "similar tickets",
         i + 1,
         g.label,
         g.tickets,
         g.escalations,
-        "",
-        "",
-        "",
+        null,
+        null,
+        null,
         t.number,
         t.subject,
         t.language,
@@ -117,48 +112,48 @@ export function recurringCsv(r: RecurringProblemsReport): unknown[][] {
       ]);
   });
   for (const [section, list] of [
-    ["rising_category", r.rising.categories],
-    ["rising_tag", r.rising.tags],
+    ["rising category", r.rising.categories],
+    ["rising tag", r.rising.tags],
   ] as const)
     list.forEach((x, i) =>
       rows.push([
         section,
         i + 1,
-        x.label ?? "",
+        x.label,
         x.tickets,
         x.escalations,
         x.previous,
         num(x.p_value),
         x.confidence,
-        "",
-        "",
-        "",
-        "",
-        "",
+        null,
+        null,
+        null,
+        null,
+        null,
       ]),
     );
-  return rows;
+  return { columns, rows };
 }
 
-export function trainingCsv(r: TrainingNeedsReport): unknown[][] {
-  return [
-    [
-      "agent",
-      "category",
-      "team",
-      "tickets",
-      "escalations",
-      "missing_skill",
-      "too_complex",
-      "rate",
-      "team_tickets",
-      "team_escalations",
-      "team_rate",
-      "p_value",
-      "confidence",
-      "stands_out",
+export function trainingTable(r: TrainingNeedsReport): Table {
+  return {
+    columns: [
+      "Agent",
+      "Category",
+      "Team",
+      "Tickets",
+      "Escalations",
+      "Missing skill",
+      "Too complex",
+      "Rate",
+      "Team tickets",
+      "Team escalations",
+      "Team rate",
+      "p-value",
+      "Confidence",
+      "Stands out",
     ],
-    ...r.rows.map((x) => [
+    rows: r.rows.map((x) => [
       x.agent.name,
       x.category.name,
       x.team.map((t) => t.name).join("; "),
@@ -172,7 +167,7 @@ export function trainingCsv(r: TrainingNeedsReport): unknown[][] {
       num(x.team_rate),
       num(x.p_value),
       x.confidence,
-      x.stands_out ? "yes" : "no",
+      x.stands_out,
     ]),
-  ];
+  };
 }

@@ -3,8 +3,10 @@
  * and tags whose escalations rise against the period of the same length just before.
  *
  * Similar text is pg_trgm's trigram similarity (the `%` operator, threshold 0.3, its default) of
- * the subject, or of the subject with the start of the description, digits left out (order and
- * invoice numbers). It reads Indonesian and English alike, with no stemmer or stop words to keep
+ * the subject, digits left out (order and invoice numbers); a subject of one or two words ("Help",
+ * "Urgent problem") is compared with the start of the description joined to it. Whole descriptions
+ * were tried and left out: their shared wording (greetings, signatures, templates) made unrelated
+ * tickets similar, and comparing them cost ten times as much. It reads Indonesian and English alike, with no stemmer or stop words to keep
  * per language, and PGlite ships it. The work is bounded: only the period's escalated tickets
  * are compared, at most CANDIDATE_LIMIT of them (the most escalated, then the latest), identical
  * subjects once, through a trigram index built on them in a temporary table of the transaction;
@@ -29,11 +31,13 @@ import {
 import { presentPeriod, presentFilters } from "./pattern-present.ts";
 
 /** The most escalated tickets of a period compared with each other. */
-export const CANDIDATE_LIMIT = 5_000;
+export const CANDIDATE_LIMIT = 3_000;
 /** pg_trgm's default similarity threshold. */
 export const SIMILARITY_THRESHOLD = 0.3;
-/** Characters of the description compared with the subject. */
-const DESCRIPTION_CHARS = 200;
+/** A subject of fewer words says too little alone: the start of the description joins it. */
+const MIN_SUBJECT_WORDS = 3;
+/** Characters of the description that join a short subject. */
+const DESCRIPTION_CHARS = 120;
 const RISING_ITEMS = 10;
 
 interface DocRow {
@@ -83,7 +87,7 @@ async function similarPairs(trx: Transaction<DB>, scope: ReportScope) {
   await sql`set local pg_trgm.similarity_threshold = ${sql.lit(SIMILARITY_THRESHOLD)}`.execute(trx);
   await sql`create temp table recurring_docs (
       ticket_id uuid, number bigint, subject text, language text, category_id uuid,
-      escalations int, first_at timestamptz, last_at timestamptz, subject_key text, text_key text, key_id int
+      escalations int, first_at timestamptz, last_at timestamptz, subject_key text, key_id int
     ) on commit drop`.execute(trx);
   const counted = await sql<{ n: number }>`
     with escalated as (
@@ -98,27 +102,28 @@ async function similarPairs(trx: Transaction<DB>, scope: ReportScope) {
     ), inserted as (
       insert into recurring_docs
       select r.ticket_id, t.number, t.subject, t.language, t.category_id, r.escalations, r.first_at, r.last_at,
-        trim(lower(regexp_replace(t.subject, '[0-9]+', ' ', 'g'))),
-        trim(lower(regexp_replace(t.subject || ' ' || left(t.description, ${DESCRIPTION_CHARS}), '[0-9]+', ' ', 'g')))
+        case when cardinality(array_remove(string_to_array(k.subject, ' '), '')) < ${MIN_SUBJECT_WORDS}
+          then k.subject || ' ' || trim(lower(regexp_replace(left(t.description, ${DESCRIPTION_CHARS}), '[0-9]+', ' ', 'g')))
+          else k.subject end
       from ranked r join tickets t on t.id = r.ticket_id
+        cross join lateral (select trim(lower(regexp_replace(t.subject, '[0-9]+', ' ', 'g'))) subject) k
       returning 1
     )
     select coalesce(max(total), 0)::int n from ranked`.execute(trx);
   const escalatedTickets = counted.rows[0]?.n ?? 0;
-  // One node per distinct subject; the description of its first ticket speaks for it.
+  // One node per distinct text.
   await sql`create temp table recurring_keys on commit drop as
-    select row_number() over (order by subject_key)::int key_id, subject_key, min(text_key) text_key
+    select row_number() over (order by subject_key)::int key_id, subject_key
     from recurring_docs group by subject_key`.execute(trx);
   await sql`update recurring_docs d set key_id = k.key_id from recurring_keys k where k.subject_key = d.subject_key`.execute(
     trx,
   );
   await sql`create index on recurring_keys using gin (subject_key gin_trgm_ops)`.execute(trx);
-  await sql`create index on recurring_keys using gin (text_key gin_trgm_ops)`.execute(trx);
   await sql`analyze recurring_keys`.execute(trx);
   const edges = await sql<{ a: number; b: number }>`
     select a.key_id a, b.key_id b
     from recurring_keys a join recurring_keys b
-      on (b.subject_key % a.subject_key or b.text_key % a.text_key) and b.key_id > a.key_id`.execute(trx);
+      on b.subject_key % a.subject_key and b.key_id > a.key_id`.execute(trx);
   const docs = await sql<DocRow>`
     select ticket_id, number, subject, language, category_id, escalations, first_at, last_at, key_id
     from recurring_docs`.execute(trx);

@@ -197,6 +197,31 @@ beforeAll(async () => {
   // 00:30 WIB on 1 April: April, outside March.
   await escalate(id1, { at: "2026-03-31T17:30:00Z", from: a3 });
 
+  // --- April 2026: subjects of two words say too little; the start of the description joins them.
+  const short1 = await ticket({
+    key: "short1",
+    subject: "Tolong dibantu",
+    description: "Dana refund pesanan saya belum masuk ke rekening sampai sekarang.",
+    category: "refund",
+    created: "2026-04-06T02:00:00Z",
+  });
+  const short2 = await ticket({
+    key: "short2",
+    subject: "Mohon bantuan",
+    description: "Dana refund pesanan belum masuk ke rekening saya sampai sekarang.",
+    category: "refund",
+    created: "2026-04-07T02:00:00Z",
+  });
+  const short3 = await ticket({
+    key: "short3",
+    language: "en",
+    subject: "Help please",
+    description: "The app will not open on my phone after the update.",
+    category: "akun",
+    created: "2026-04-08T02:00:00Z",
+  });
+  for (const id of [short1, short2, short3]) await escalate(id, { at: "2026-04-09T05:00:00Z", from: a3 });
+
   // --- May 2026: training needs in the Frontline team (agent1, f2, f3 and the supervisor).
   const a1 = t.people.agent1.id;
   const may = (d: number) => `2026-05-${String(d).padStart(2, "0")}T03:00:00Z`;
@@ -282,6 +307,17 @@ describe("GET /api/v1/reports/recurring-problems", () => {
     expect(r.groups.map((g: { tickets: number }) => g.tickets)).toEqual([3, 3]);
   });
 
+  it("compares a subject of one or two words with the start of the description", async () => {
+    const r = (
+      await t.inject("GET", "/api/v1/reports/recurring-problems", {
+        query: { from: "2026-04-01", to: "2026-04-30", min_tickets: "2" },
+      })
+    ).body;
+    // short1, short2, short3 and id1 (escalated at 00:30 WIB on 1 April) were escalated in April.
+    expect(r.method.escalated_tickets).toBe(4);
+    expect(r.groups.map((g: { items: { number: number }[] }) => numbers(g.items))).toEqual([of("short1", "short2")]);
+  });
+
   it("names the categories and tags whose escalations rose against February, with a binomial test", async () => {
     const r = (await t.inject("GET", "/api/v1/reports/recurring-problems", { query: march })).body;
     expect(r.previous_period).toMatchObject({ from: "2026-01-29", to: "2026-02-28" });
@@ -330,18 +366,19 @@ describe("GET /api/v1/reports/recurring-problems", () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/csv/);
-    const rows = parse(res.text, { columns: true }) as Record<string, string>[];
+    const rows = parse(res.text, { columns: true, bom: true }) as Record<string, string>[];
     expect(
       rows
-        .filter((x) => x.section === "similar_tickets")
-        .map((x) => Number(x.ticket_number))
+        .filter((x) => x.Section === "similar tickets")
+        .map((x) => Number(x["Ticket number"]))
         .sort((a, b) => a - b),
     ).toEqual(of("id0", "id1", "id2", "en0", "en1", "en2"));
-    expect(rows.filter((x) => x.section === "rising_category")).toHaveLength(json.rising.categories.length);
-    expect(rows.find((x) => x.section === "rising_category" && x.label === "Akun & Login")).toMatchObject({
-      escalations: "7",
-      previous_escalations: "1",
-      confidence: "likely",
+    expect(rows.filter((x) => x.Section === "rising category")).toHaveLength(json.rising.categories.length);
+    expect(rows.find((x) => x.Section === "rising category" && x.Label === "Akun & Login")).toMatchObject({
+      Escalations: "7",
+      "Previous escalations": "1",
+      "p-value": String(Math.round((9 / 256) * 1e6) / 1e6),
+      Confidence: "likely",
     });
     const viaFormat = await t.inject("GET", "/api/v1/reports/recurring-problems", {
       query: { ...march, format: "csv" },
@@ -431,19 +468,20 @@ describe("GET /api/v1/reports/training-needs", () => {
   it("as CSV", async () => {
     const res = await t.inject("GET", "/api/v1/reports/training-needs", { query: { ...mayQ, format: "csv" } });
     expect(res.headers["content-type"]).toMatch(/^text\/csv/);
-    const rows = parse(res.text, { columns: true }) as Record<string, string>[];
+    const rows = parse(res.text, { columns: true, bom: true }) as Record<string, string>[];
     expect(rows).toEqual([
       expect.objectContaining({
-        agent: "agent1",
-        category: "Pembayaran",
-        team: "Frontline",
-        tickets: "10",
-        escalations: "6",
-        missing_skill: "6",
-        rate: "0.6",
-        team_rate: "0.15",
-        confidence: "likely",
-        stands_out: "yes",
+        Agent: "agent1",
+        Category: "Pembayaran",
+        Team: "Frontline",
+        Tickets: "10",
+        Escalations: "6",
+        "Missing skill": "6",
+        "Too complex": "0",
+        Rate: "0.6",
+        "Team rate": "0.15",
+        Confidence: "likely",
+        "Stands out": "yes",
       }),
     ]);
   });
