@@ -15,6 +15,8 @@ import type { User } from "./lib/types.ts";
 const AdminRoutes = lazy(() => import("./features/admin/AdminRoutes.tsx").then((m) => ({ default: m.AdminRoutes })));
 // The board is for supervisors and the portal for customers: neither belongs in an agent's first load.
 const BoardPage = lazy(() => import("./features/board/BoardPage.tsx").then((m) => ({ default: m.BoardPage })));
+// The escalation review draws charts (Chart.js): its chunk loads only when someone opens it.
+const ReviewPage = lazy(() => import("./features/review/ReviewPage.tsx").then((m) => ({ default: m.ReviewPage })));
 const PortalRoutes = lazy(() =>
   import("./features/portal/PortalRoutes.tsx").then((m) => ({ default: m.PortalRoutes })),
 );
@@ -66,6 +68,7 @@ const router = createBrowserRouter([
       { path: "problems", element: <Staff>{(user) => <ProblemsPage user={user} />}</Staff> },
       { path: "problems/:problemId", element: <Staff>{(user) => <ProblemDetailPage user={user} />}</Staff> },
       { path: "board", element: <Staff>{(user) => (canSupervise(user) ? <BoardPage /> : <Forbidden />)}</Staff> },
+      { path: "review", element: <Staff>{(user) => <ReviewPage user={user} />}</Staff> },
       { path: "admin/*", element: <Staff>{(user) => (isAdmin(user) ? <AdminRoutes /> : <Forbidden />)}</Staff> },
       { path: "profile", element: <Staff>{(user) => <ProfilePage user={user} />}</Staff> },
       { path: "*", element: <NotFound /> },

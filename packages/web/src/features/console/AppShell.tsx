@@ -120,6 +120,9 @@ export function AppShell({ user }: { user: User }) {
                 <li>
                   <NavLink to="/app/board">{t("nav.board")}</NavLink>
                 </li>
+                <li>
+                  <NavLink to="/app/review">{t("review.nav")}</NavLink>
+                </li>
               </ul>
             </>
           )}
@@ -137,6 +140,11 @@ export function AppShell({ user }: { user: User }) {
           )}
           <h2 className="nav-heading">{t("nav.account")}</h2>
           <ul>
+            {!canSupervise(user) && (
+              <li>
+                <NavLink to="/app/review">{t("review.nav_own")}</NavLink>
+              </li>
+            )}
             <li>
               <NavLink to="/app/profile">{t("nav.profile")}</NavLink>
             </li>

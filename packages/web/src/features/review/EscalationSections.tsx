@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ReportDimension, TicketDimension } from "@eskala/contracts";
 import { Empty } from "../../ui/Notice.tsx";
@@ -29,21 +29,22 @@ function DimensionSelect<D extends string>({
   label: string;
 }) {
   const { t } = useTranslation();
+  const id = useId();
   return (
-    <label className="inline-select">
-      <span>{label}</span>
-      <select value={value} onChange={(e) => onChange(e.target.value as D)}>
+    <div className="inline-select">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as D)}>
         {options.map((d) => (
           <option key={d} value={d}>
             {t(`review.dimension.${d}`)}
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 
-/** A change beside a row's figure: "▲ 3" / "▼ 2,0 pts", or nothing when there was nothing to compare. */
+/** A row's change against the previous period, as a cell: "▲ 3", "▼ 2.0 percentage points", "=", or empty when there is nothing to compare. */
 function RowChange({
   current,
   previous,
@@ -55,15 +56,15 @@ function RowChange({
 }) {
   const { t } = useTranslation();
   const c = changeOf(current, previous ?? null, isShare);
-  if (previous === undefined || c.direction === "none") return null;
+  if (previous === undefined || c.direction === "none") return <td className="num" />;
   const n = Math.abs(c.delta);
   const amount = isShare ? t("review.change.points", { n: n.toFixed(1) }) : String(n);
   return (
-    <span className={`row-change change-${c.direction}`}>
+    <td className={`num row-change change-${c.direction}`}>
       {c.direction === "same"
         ? t("review.change.row_same")
         : t(`review.change.row_${c.delta > 0 ? "up" : "down"}`, { delta: amount })}
-    </span>
+    </td>
   );
 }
 
@@ -116,6 +117,9 @@ export function RateSection({ q }: { q: ReviewQuery }) {
                 <th scope="col" className="num">
                   {t("review.rate.rate")}
                 </th>
+                <th scope="col" className="num">
+                  {t("review.change.column")}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -138,14 +142,12 @@ export function RateSection({ q }: { q: ReviewQuery }) {
                         filter={r.escalated_filter}
                       />
                     </td>
-                    <td className="num">
-                      {f.share(r.rate)}{" "}
-                      <RowChange
-                        current={r.rate}
-                        previous={d?.previous ? (prev.get(String(r.key))?.rate ?? null) : undefined}
-                        isShare
-                      />
-                    </td>
+                    <td className="num">{f.share(r.rate)}</td>
+                    <RowChange
+                      current={r.rate}
+                      previous={d?.previous ? (prev.get(String(r.key))?.rate ?? null) : undefined}
+                      isShare
+                    />
                   </tr>
                 );
               })}
@@ -169,6 +171,7 @@ export function RateSection({ q }: { q: ReviewQuery }) {
                     />
                   </td>
                   <td className="num">{f.share(d.total.rate)}</td>
+                  <RowChange current={d.total.rate} previous={d.previous ? d.previous.total.rate : undefined} isShare />
                 </tr>
               </tfoot>
             )}
@@ -225,6 +228,9 @@ export function CountsSection({ q }: { q: ReviewQuery }) {
                   {t("review.counts.escalations")}
                 </th>
                 <th scope="col" className="num">
+                  {t("review.change.column")}
+                </th>
+                <th scope="col" className="num">
                   {t("review.counts.tickets")}
                 </th>
               </tr>
@@ -240,12 +246,12 @@ export function CountsSection({ q }: { q: ReviewQuery }) {
                         value={r.escalations}
                         title={t("review.counts.tickets_of", { name })}
                         filter={r.ticket_filter}
-                      />{" "}
-                      <RowChange
-                        current={r.escalations}
-                        previous={d?.previous ? (prev.get(String(r.key))?.escalations ?? 0) : undefined}
                       />
                     </td>
+                    <RowChange
+                      current={r.escalations}
+                      previous={d?.previous ? (prev.get(String(r.key))?.escalations ?? 0) : undefined}
+                    />
                     <td className="num">
                       <DrillNumber
                         value={r.tickets}
@@ -268,6 +274,7 @@ export function CountsSection({ q }: { q: ReviewQuery }) {
                       filter={d.total.ticket_filter}
                     />
                   </td>
+                  <RowChange current={d.total.escalations} previous={d.previous?.total.escalations} />
                   <td className="num">
                     <DrillNumber
                       value={d.total.tickets}

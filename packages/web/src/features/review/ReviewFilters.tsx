@@ -1,3 +1,4 @@
+import { useId } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { CHANNELS, PRIORITIES } from "@eskala/core";
@@ -28,6 +29,7 @@ export function ReviewFiltersBar({
   showAgent: boolean;
 }) {
   const { t } = useTranslation();
+  const id = useId();
   const tiers = useTiers().data;
   const groups = useGroups().data;
   const categories = useCategories().data;
@@ -62,9 +64,10 @@ export function ReviewFiltersBar({
     <fieldset className="review-filters">
       <legend className="sr-only">{t("review.filters.title")}</legend>
       {fields.map(({ name, options }) => (
-        <label key={name}>
-          <span>{t(`review.filters.${name}`)}</span>
+        <div key={name} className="review-field">
+          <label htmlFor={`${id}-${name}`}>{t(`review.filters.${name}`)}</label>
           <select
+            id={`${id}-${name}`}
             value={filters[name] ?? ""}
             onChange={(e) => onChange({ ...filters, [name]: e.target.value || undefined })}
           >
@@ -75,7 +78,7 @@ export function ReviewFiltersBar({
               </option>
             ))}
           </select>
-        </label>
+        </div>
       ))}
       {active && (
         <button type="button" className="button small" onClick={() => onChange({})}>

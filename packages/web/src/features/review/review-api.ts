@@ -4,7 +4,6 @@ import type {
   EscalationCountsReport,
   EscalationRateReport,
   EscalationTimesReport,
-  ProblemRecordDetail,
   RecurringProblemsReport,
   ReportDimension,
   ReportTicketsPage,
@@ -16,6 +15,7 @@ import type {
   TrainingNeedsReport,
 } from "@eskala/contracts";
 import { buildQuery, api } from "../../lib/api.ts";
+import { createProblem } from "../problems/problems-api.ts";
 import type { Period } from "./period.ts";
 
 // The contracts' lists, repeated as types only: importing values from contracts would bring zod
@@ -124,7 +124,7 @@ export const useTrainingNeeds = (q: ReviewQuery, show: "standing_out" | "all", e
 export function useMakeProblem() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { title: string; ticket_ids: string[] }) => api.post<ProblemRecordDetail>("/problems", body),
+    mutationFn: (body: { title: string; ticket_ids: string[] }) => createProblem(body),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["problems"] }),
   });
 }
