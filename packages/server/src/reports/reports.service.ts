@@ -285,9 +285,12 @@ export function quantile(sorted: number[], q: number): number | null {
 function durations(pairs: [number, number][], scope: ReportScope) {
   const wall: number[] = [];
   const business: number[] = [];
+  const cal = scope.calendar.calendar;
+  // Open around the clock with no holidays: business time is wall time (no calendar walk needed).
+  const allHours = cal.always_open === true && !cal.holidays?.length && !cal.holiday_sets?.length;
   for (const [a, b] of pairs) {
     wall.push((b - a) / 60_000);
-    business.push(businessMinutesBetween(scope.calendar.calendar, new Date(a), new Date(b)));
+    business.push(allHours ? (b - a) / 60_000 : businessMinutesBetween(cal, new Date(a), new Date(b)));
   }
   wall.sort((x, y) => x - y);
   business.sort((x, y) => x - y);
