@@ -59,7 +59,13 @@ export const EscalationRequest = z
     acknowledged_at: Instant.nullable(),
     resolved_at: Instant.nullable(),
     created_at: Instant,
-    ticket: z.object({ number: z.number(), subject: z.string() }).optional(),
+    ticket: z.object({ id: Id.optional(), number: z.number(), subject: z.string() }).optional(),
+    customer: z.object({ name: z.string(), email: z.string() }).optional().describe("Staff lists: who asked"),
+    acknowledged_by: z
+      .object({ id: Id, name: z.string() })
+      .nullable()
+      .optional()
+      .describe("The supervisor who acknowledged the request in person; null while only the receipt went out"),
   })
   .meta({ id: "EscalationRequest" });
 

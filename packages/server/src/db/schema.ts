@@ -275,6 +275,8 @@ export interface EscalationRequestsTable {
   escalation_id: string | null;
   due_at: Date | null;
   acknowledged_at: Date | null;
+  /** The supervisor who acknowledged it in person (030); null while only the receipt went out. */
+  acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
   resolved_at: Date | null;
   created_at: Timestamp;
 }

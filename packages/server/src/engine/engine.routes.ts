@@ -16,12 +16,12 @@ import {
 import { requireActor } from "../auth/actor.ts";
 import type { Api, Services } from "../http/context.ts";
 import type { EscalationService, RequestResponseDue } from "./escalation.service.ts";
+import { presentRequest } from "./request.presenter.ts";
 import type { RulesService } from "./rules.service.ts";
 import { board, queue, queueCounts } from "./queues.ts";
 
 const IdParams = z.object({ id: Id });
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem };
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function engineRoutes(deps: {
   escalations: EscalationService;
@@ -118,6 +118,25 @@ export function engineRoutes(deps: {
           })
         ).map(presentRequest),
       }),
+    );
+
+    api.post(
+      "/api/v1/escalation-requests/:id/acknowledge",
+      {
+        schema: {
+          tags,
+          summary:
+            "A supervisor acknowledges a customer's escalation request in person (the customer sees who took it)",
+          params: IdParams,
+          response: { 200: EscalationRequest, ...errors },
+        },
+      },
+      async (req) => {
+        const actor = requireActor(req.actor);
+        await escalations.acknowledgeRequest(actor, req.params.id, s.clock.now());
+        const [row] = await escalations.listRequests(actor, { requestId: req.params.id });
+        return presentRequest(row!);
+      },
     );
 
     tags = ["rules"];
@@ -255,32 +274,5 @@ function presentEscalation(e: EscRow) {
     actor: e.actor_id ? { id: e.actor_id, name: e.actor_name ?? "" } : null,
     rule_id: e.rule_id,
     created_at: e.created_at.toISOString(),
-  };
-}
-
-function presentRequest(r: {
-  id: string;
-  ticket_id: string;
-  reason: string;
-  text: string | null;
-  status: "open" | "acknowledged" | "resolved";
-  due_at: Date | null;
-  acknowledged_at: Date | null;
-  resolved_at: Date | null;
-  created_at: Date;
-  number?: number;
-  subject?: string;
-}) {
-  return {
-    id: r.id,
-    ticket_id: r.ticket_id,
-    reason: r.reason,
-    text: r.text,
-    status: r.status,
-    due_at: iso(r.due_at),
-    acknowledged_at: iso(r.acknowledged_at),
-    resolved_at: iso(r.resolved_at),
-    created_at: r.created_at.toISOString(),
-    ...(r.number !== undefined ? { ticket: { number: r.number, subject: r.subject ?? "" } } : {}),
   };
 }

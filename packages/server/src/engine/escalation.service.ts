@@ -638,7 +638,50 @@ export function createEscalationService(deps: {
       });
     },
 
-    async listRequests(actor: Actor, filter: { ticketId?: string; status?: string }) {
+    /**
+     * A supervisor (or admin) acknowledges a customer's escalation request in person: recorded on
+     * the request and the ticket's timeline, which the customer's portal hears of live.
+     */
+    async acknowledgeRequest(actor: Actor, requestId: string, now: Date) {
+      if (actor.role !== "supervisor" && actor.role !== "admin")
+        throw new AppError("forbidden", "Supervisors acknowledge escalation requests");
+      return db.transaction().execute(async (trx) => {
+        const req = await trx
+          .selectFrom("escalation_requests")
+          .selectAll()
+          .where("id", "=", requestId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!req)
+          throw new AppError("not_found", "No such escalation request", [{ path: ["id"], message: "not found" }]);
+        const current = assertVisible(actor, await findTicketForUpdate(trx, req.ticket_id));
+        if (req.status === "resolved")
+          throw new AppError("invalid_transition", "The request was answered already", [
+            { path: ["status"], message: "resolved" },
+          ]);
+        if (req.acknowledged_by) return req;
+        const row = await trx
+          .updateTable("escalation_requests")
+          .set({ status: "acknowledged", acknowledged_at: now, acknowledged_by: actor.userId })
+          .where("id", "=", requestId)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const events: TimelineEvent[] = [
+          { ticketId: current.id, type: "escalation.acknowledged", at: now, data: { request_id: req.id } },
+        ];
+        const ids = await appendEvents(trx, actor, events);
+        await runHooks(hooks, trx, {
+          ticket: current,
+          previous: current,
+          events: events.map((e, i) => ({ ...e, id: ids[i]! })),
+          actor,
+          now,
+        });
+        return row;
+      });
+    },
+
+    async listRequests(actor: Actor, filter: { ticketId?: string; status?: string; requestId?: string }) {
       if (filter.ticketId) {
         const t = await db
           .selectFrom("tickets")
@@ -652,9 +695,20 @@ export function createEscalationService(deps: {
       let q = db
         .selectFrom("escalation_requests as r")
         .innerJoin("tickets as t", "t.id", "r.ticket_id")
+        .innerJoin("users as c", "c.id", "r.requester_id")
+        .leftJoin("users as s", "s.id", "r.acknowledged_by")
         .selectAll("r")
-        .select(["t.number", "t.subject", "t.assignee_id", "t.group_id"]);
+        .select([
+          "t.number",
+          "t.subject",
+          "t.assignee_id",
+          "t.group_id",
+          "c.name as customer_name",
+          "c.email as customer_email",
+          "s.name as acknowledged_by_name",
+        ]);
       if (filter.ticketId) q = q.where("r.ticket_id", "=", filter.ticketId);
+      if (filter.requestId) q = q.where("r.id", "=", filter.requestId);
       if (filter.status === "open") q = q.where("r.status", "!=", "resolved");
       else if (filter.status) q = q.where("r.status", "=", filter.status as never);
       return q.orderBy("r.created_at", "desc").limit(200).execute();

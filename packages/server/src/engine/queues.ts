@@ -3,6 +3,7 @@ import type { Actor } from "../auth/actor.ts";
 import type { DB } from "../db/schema.ts";
 import { forbidden } from "../lib/app-error.ts";
 import { presentTicketSummary } from "../tickets/ticket.presenter.ts";
+import { presentRequest } from "./request.presenter.ts";
 import type { TicketView } from "../tickets/ticket.repo.ts";
 
 const OPEN = ["new", "open", "pending", "on_hold"] as const;
@@ -154,6 +155,8 @@ export async function board(db: Kysely<DB>, actor: Actor, now: Date) {
     db
       .selectFrom("escalation_requests as r")
       .innerJoin("tickets as t", "t.id", "r.ticket_id")
+      .innerJoin("users as c", "c.id", "r.requester_id")
+      .leftJoin("users as s", "s.id", "r.acknowledged_by")
       .select([
         "r.id",
         "r.ticket_id",
@@ -161,10 +164,16 @@ export async function board(db: Kysely<DB>, actor: Actor, now: Date) {
         "r.text",
         "r.status",
         "r.due_at",
+        "r.acknowledged_at",
+        "r.acknowledged_by",
+        "r.resolved_at",
         "r.created_at",
         "t.number",
         "t.subject",
         "t.assignee_id",
+        "c.name as customer_name",
+        "c.email as customer_email",
+        "s.name as acknowledged_by_name",
       ])
       .where("r.status", "!=", "resolved")
       .orderBy("r.due_at")
@@ -197,11 +206,8 @@ export async function board(db: Kysely<DB>, actor: Actor, now: Date) {
       state: r.next_due_at && new Date(r.next_due_at) <= now ? "breached" : "at_risk",
     })),
     escalations_24h: byReason,
-    open_requests: requests.map((r) => ({
-      ...r,
-      due_at: r.due_at?.toISOString() ?? null,
-      created_at: r.created_at.toISOString(),
-    })),
+    // Each with its ticket (number, subject), the customer and their words, and who acknowledged it.
+    open_requests: requests.map((r) => ({ ...presentRequest(r), assignee_id: r.assignee_id })),
     agents,
   };
 }

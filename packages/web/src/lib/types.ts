@@ -114,6 +114,10 @@ export type EscalationRequest = {
   created_at: string;
   ticket?: { id?: string; number: number; subject: string };
   ticket_id?: string;
+  /** Staff lists: who asked. */
+  customer?: { name: string; email: string };
+  /** The supervisor who acknowledged it in person; null while only the receipt went out. */
+  acknowledged_by?: { id: string; name: string } | null;
 };
 
 // ---- Queues, board, notifications (engine) ----

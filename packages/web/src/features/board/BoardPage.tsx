@@ -1,13 +1,13 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { isNotAvailable } from "../../lib/api.ts";
-import { formatDateTime } from "../../lib/time.ts";
-import type { BoardAgent, BoardRisk, EscalationRequest } from "../../lib/types.ts";
+import type { BoardAgent, BoardRisk } from "../../lib/types.ts";
 import { PresenceDot } from "../../ui/Badges.tsx";
 import { Empty, ErrorNote, Loading, NotAvailable } from "../../ui/Notice.tsx";
 import { DueIn } from "../ticket/SlaBadges.tsx";
 import { EscalationChart } from "./EscalationChart.tsx";
 import { useAgentLoad, useBoard, useReassign } from "./board-api.ts";
+import { BoardRequests } from "../requests/requests.tsx";
 
 /** The supervisor's live view: SLA risk by time to breach, escalations by reason, customer requests, agent load. */
 export function BoardPage() {
@@ -45,7 +45,7 @@ export function BoardPage() {
           {missing ? (
             <NotAvailable what={t("board.open_requests")} />
           ) : (
-            board.data && <Requests items={board.data.open_requests} />
+            board.data && <BoardRequests items={board.data.open_requests} />
           )}
         </section>
         <section className="card board-agents" aria-labelledby="agents-title">
@@ -122,36 +122,6 @@ function RiskList({ risk, agents }: { risk: BoardRisk[]; agents: BoardAgent[] })
         </table>
       </div>
     </>
-  );
-}
-
-function Requests({ items }: { items: EscalationRequest[] }) {
-  const { t, i18n } = useTranslation();
-  if (items.length === 0) return <Empty>{t("board.no_requests")}</Empty>;
-  return (
-    <ul className="plain-list">
-      {items.map((r) => {
-        const ticketId = r.ticket?.id ?? r.ticket_id;
-        return (
-          <li key={r.id}>
-            {ticketId ? (
-              <Link to={`/app/tickets/${ticketId}?queue=all`}>
-                {r.ticket ? `#${r.ticket.number} ${r.ticket.subject}` : t("board.ticket")}
-              </Link>
-            ) : null}
-            <div>
-              {t(`customer_reason.${r.reason}`)} ·{" "}
-              <span className={`badge request-${r.status}`}>{t(`request_status.${r.status}`)}</span>
-            </div>
-            {r.due_at && (
-              <div className="muted small">
-                {t("board.respond_by", { time: formatDateTime(r.due_at, i18n.language) })}
-              </div>
-            )}
-          </li>
-        );
-      })}
-    </ul>
   );
 }
 

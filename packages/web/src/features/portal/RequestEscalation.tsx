@@ -73,6 +73,9 @@ export function RequestEscalation({ ticket }: { ticket: Pick<CustomerTicket, "id
                       })
                     : formatDateTime(r.resolved_at ?? r.created_at, i18n.language)}
               </div>
+              {r.status !== "resolved" && r.acknowledged_by && (
+                <div className="request-taken">{t("requests.portal_taken", { name: r.acknowledged_by.name })}</div>
+              )}
             </li>
           ))}
         </ul>

@@ -12,6 +12,7 @@ import { PresenceBar } from "../agent-tools/PresenceBar.tsx";
 import { Composer } from "./Composer.tsx";
 import { EscalateDialog } from "./EscalateDialog.tsx";
 import { HandoffNote } from "./HandoffNote.tsx";
+import { RequestBanner } from "../requests/requests.tsx";
 import { ProblemPanel } from "../problems/ProblemPanel.tsx";
 import { SlaBadges } from "./SlaBadges.tsx";
 import { Thread } from "./Thread.tsx";
@@ -81,6 +82,7 @@ export function TicketView({ ticketId, user }: { ticketId: string; user: User })
         <SlaBadges sla={slaOf(tk)} />
         <PresenceBar ticketId={tk.id} />
       </header>
+      <RequestBanner ticket={tk} user={user} />
       {tk.handoff_note && <HandoffNote note={tk.handoff_note} />}
       <ProblemPanel ticket={tk} />
       <div className="ticket-body">
