@@ -22,6 +22,8 @@ const ConfigSchema = z.object({
   ESKALA_PUBLIC_URL: z.url().optional(),
   ESKALA_SECRET: z.string().min(16).optional(),
   ESKALA_DEMO: bool.default(true),
+  /** Demo customers keep writing (a new ticket or a reply every 30–90 s); `serve --live` turns it on too. */
+  ESKALA_DEMO_LIVE: bool.default(false),
   ESKALA_WORKER: bool.default(true),
   ESKALA_WORKERS: z
     .string()

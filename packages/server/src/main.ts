@@ -6,7 +6,8 @@ import { compose } from "./compose.ts";
 import { buildApp } from "./http/app.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
-import { seedDemo } from "./seed/demo.ts";
+import { seedDemo, type DemoLogin } from "./seed/demo.ts";
+import { hasDemoCustomers, startDemoLive } from "./seed/demo-live.ts";
 import { seedBulkTickets } from "./seed/bulk.ts";
 
 const program = new Command("eskala")
@@ -25,31 +26,42 @@ function config(): Config {
 program
   .command("serve")
   .description("Serve the API and the web app; runs the workers too unless ESKALA_WORKER=false")
-  .action(async () => {
+  .option("--live", "demo customers keep writing (as ESKALA_DEMO_LIVE=true)")
+  .action(async (opts: { live?: boolean }) => {
     const cfg = config();
     const log = pino({ level: cfg.LOG_LEVEL });
     const app = await compose(cfg);
+    let logins: DemoLogin[] | null = null;
     if (cfg.ESKALA_DEMO) {
-      const logins = await seedDemo(app);
-      if (logins) {
-        log.info("seeded the demo contact center");
-        console.log("\nDemo logins (password for all: " + logins[0]!.password + "):");
-        for (const l of logins) console.log(`  ${l.role.padEnd(16)} ${l.email}`);
-      }
+      logins = await seedDemo(app, { onStage: (line) => console.log(line) });
+      if (logins) log.info("seeded the demo contact center");
     }
-    const http = await buildApp(app, { logger: { level: cfg.LOG_LEVEL } });
+    // In the demo each request is logged at debug level: the first start reads as what it did.
+    const http = await buildApp(app, { logger: { level: cfg.LOG_LEVEL }, quietRequests: cfg.ESKALA_DEMO });
     if (cfg.ESKALA_WORKER) await app.startWorkers();
     await http.listen({ port: cfg.PORT, host: cfg.HOST });
+    const live =
+      (opts.live || cfg.ESKALA_DEMO_LIVE) && (await hasDemoCustomers(app))
+        ? startDemoLive(app, {
+            onActivity: (what, n) =>
+              log.info(`demo: a customer ${what === "ticket" ? "opened" : "replied on"} ticket #${n}`),
+            onError: (err) => log.warn({ err }, "demo: a customer's action failed"),
+          })
+        : null;
     const shown = cfg.HOST === "0.0.0.0" ? "localhost" : cfg.HOST;
     console.log(`\nEskala is running on http://${shown}:${cfg.PORT}  (portal: /portal, API reference: /api/docs)`);
     console.log(
-      `Database: ${app.database.kind === "pglite" ? `embedded PGlite in ${cfg.ESKALA_DATA_DIR}` : "PostgreSQL"}\n`,
+      `Database: ${app.database.kind === "pglite" ? `embedded PGlite in ${cfg.ESKALA_DATA_DIR}` : "PostgreSQL"}`,
     );
+    if (live) console.log("Live demo: customers write a new ticket or a reply every 30–90 s");
+    if (logins) printLogins(logins);
+    console.log("");
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       log.info({ signal }, "shutting down");
+      await live?.stop();
       await http.close();
       await app.close();
       process.exit(0);
@@ -57,6 +69,11 @@ program
     process.on("SIGTERM", () => void stop("SIGTERM"));
     process.on("SIGINT", () => void stop("SIGINT"));
   });
+
+function printLogins(logins: DemoLogin[]) {
+  console.log("\nDemo logins (password for all: " + logins[0]!.password + "):");
+  for (const l of logins) console.log(`  ${l.role.padEnd(16)} ${l.email}`);
+}
 
 program
   .command("worker")
@@ -92,20 +109,22 @@ program
   .command("seed")
   .description("Seed data")
   .option("--demo", "the demo contact center (skipped if people exist)")
+  .option("--live", "then keep the demo's customers writing (a new ticket or a reply every 30–90 s) until stopped")
   .option("--tickets <n>", "N synthetic open tickets, in bulk (for benchmarks)", (v) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error("--tickets takes a positive whole number");
     return n;
   })
-  .action(async (opts: { demo?: boolean; tickets?: number }) => {
-    if (!opts.demo && !opts.tickets) {
-      console.error("Say --demo or --tickets N");
+  .action(async (opts: { demo?: boolean; tickets?: number; live?: boolean }) => {
+    if (!opts.demo && !opts.tickets && !opts.live) {
+      console.error("Say --demo, --tickets N or --live");
       process.exit(2);
     }
     const cfg = config();
     const app = await compose(cfg);
     // Bulk tickets need the demo's structure (tiers, groups); without --demo it comes with no demo tickets.
-    const logins = await seedDemo(app, opts.tickets && !opts.demo ? { tickets: 0 } : {});
+    const onStage = (line: string) => console.log(line);
+    const logins = await seedDemo(app, opts.tickets && !opts.demo ? { tickets: 0, onStage } : { onStage });
     console.log(logins ? "Demo data seeded" : "Demo data already present");
     if (opts.tickets) {
       const t0 = performance.now();
@@ -113,6 +132,22 @@ program
         onProgress: (d) => process.stdout.write(`\r${d} tickets`),
       });
       console.log(`\nInserted ${n} tickets in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    if (opts.live) {
+      // The deadlines and deliveries are left to the serving process's workers.
+      const live = startDemoLive(app, {
+        onActivity: (what, n) => console.log(`a customer ${what === "ticket" ? "opened" : "replied on"} ticket #${n}`),
+        onError: (err) => console.error((err as Error).message),
+      });
+      console.log("Live demo: customers write a new ticket or a reply every 30–90 s (Ctrl-C stops)");
+      const stop = async () => {
+        await live.stop();
+        await app.close();
+        process.exit(0);
+      };
+      process.on("SIGTERM", () => void stop());
+      process.on("SIGINT", () => void stop());
+      return;
     }
     await app.close();
   });

@@ -29,9 +29,14 @@ import type { Services } from "./context.ts";
 const WEB_DIST = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
 
 /** Builds the HTTP app around the services; main.ts listens, tests call `inject`. */
-export async function buildApp(s: Services, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  s: Services,
+  /** `quietRequests`: each request is logged at debug level only (the demo's first start stays readable). */
+  opts: { logger?: boolean | object; quietRequests?: boolean } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
+    disableRequestLogging: opts.quietRequests ?? false,
     bodyLimit: LIMITS.bodyBytes,
     genReqId: (req) =>
       typeof req.headers["x-request-id"] === "string" && req.headers["x-request-id"].length <= 64
@@ -46,6 +51,10 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook("onSend", async (req, reply) => void reply.header("x-request-id", req.id));
+  if (opts.quietRequests)
+    app.addHook("onResponse", async (req, reply) =>
+      req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, "request"),
+    );
 
   // The API routes as registered, so a test can hold the OpenAPI document against them.
   const apiRoutes: string[] = [];
