@@ -39,8 +39,9 @@ export function MacroPicker({
   return (
     <div className="macro-picker">
       <label>
-        <span>{t("workspace.macro.label")}</span>{" "}
+        <span aria-hidden="true">{t("workspace.macro.label")}</span>{" "}
         <select
+          aria-label={t("workspace.macro.label")}
           value={picked?.macro.id ?? ""}
           onChange={async (e) => {
             setError(false);
