@@ -40,6 +40,7 @@ const COUNTED = [
   "kb_articles",
   "ticket_links",
   "integrations",
+  "problems",
 ] as const;
 
 // Which table a path's `{id}` names, so most generated ids exist (the rest are unknown or hostile).
@@ -55,6 +56,7 @@ const ID_TABLES: [RegExp, string][] = [
   [/^\/api\/v1\/sla-policies\//, "sla_policies"],
   [/^\/api\/v1\/kb\/articles\//, "kb_articles"],
   [/^\/api\/v1\/integrations\//, "integrations"],
+  [/^\/api\/v1\/problems\//, "problems"],
 ];
 
 type Operation = {
@@ -115,6 +117,7 @@ async function seedSomethingOfEach() {
   await t.inject("POST", "/api/v1/calendars", {
     body: { name: "Fuzz hours", definition: { timezone: "Asia/Jakarta", always_open: true } },
   });
+  await t.inject("POST", "/api/v1/problems", { body: { title: "Fuzz problem" } });
 }
 
 function operations(): Operation[] {
