@@ -24,6 +24,7 @@ import {
   ESCALATING_TYPES,
   escalationFilters,
   escalationsMadeIn,
+  needsTicket,
   previousPeriod,
   scopeParams,
   type ReportScope,
@@ -31,7 +32,7 @@ import {
 import { presentPeriod, presentFilters } from "./pattern-present.ts";
 
 /** The most escalated tickets of a period compared with each other. */
-export const CANDIDATE_LIMIT = 3_000;
+export const CANDIDATE_LIMIT = 2_000;
 /** pg_trgm's default similarity threshold. */
 export const SIMILARITY_THRESHOLD = 0.3;
 /** A subject of fewer words says too little alone: the start of the description joins it. */
@@ -92,7 +93,7 @@ async function similarPairs(trx: Transaction<DB>, scope: ReportScope) {
   const counted = await sql<{ n: number }>`
     with escalated as (
       select e.ticket_id, count(*)::int escalations, min(e.created_at) first_at, max(e.created_at) last_at
-      from escalations e join tickets t on t.id = e.ticket_id
+      from escalations e ${needsTicket(scope.filters) ? sql`join tickets t on t.id = e.ticket_id` : sql``}
       where ${escalatedInScope(scope)}
       group by e.ticket_id
     ), ranked as (
