@@ -4,6 +4,7 @@ import { AuditLogPage } from "./AuditLogPage.tsx";
 import { CalendarsPage } from "./calendars/CalendarsPage.tsx";
 import { CategoriesPage } from "./CategoriesPage.tsx";
 import { GroupsPage } from "./GroupsPage.tsx";
+import { OrganizationsPage } from "./OrganizationsPage.tsx";
 import { RulesPage } from "./rules/RulesPage.tsx";
 import { SlaPoliciesPage } from "./sla/SlaPoliciesPage.tsx";
 import { TiersPage } from "./TiersPage.tsx";
@@ -19,6 +20,7 @@ export function AdminRoutes() {
       <Route path="groups" element={<GroupsPage />} />
       <Route path="agents" element={<AgentsPage />} />
       <Route path="categories" element={<CategoriesPage />} />
+      <Route path="organizations" element={<OrganizationsPage />} />
       <Route path="calendars/*" element={<CalendarsPage />} />
       <Route path="sla" element={<SlaPoliciesPage />} />
       <Route path="rules" element={<RulesPage />} />

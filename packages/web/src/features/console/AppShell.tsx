@@ -17,6 +17,7 @@ const ADMIN_SECTIONS = [
   "groups",
   "agents",
   "categories",
+  "organizations",
   "calendars",
   "sla",
   "rules",
@@ -24,6 +25,11 @@ const ADMIN_SECTIONS = [
   "tokens",
   "audit",
 ] as const;
+
+/** Sections whose names live in their feature's own sentences. */
+const ADMIN_LABELS: Partial<Record<(typeof ADMIN_SECTIONS)[number], string>> = {
+  organizations: "adminScreens.nav.organizations",
+};
 
 /** A queue's total beside its name in the navigation, read out as a sentence. */
 function QueueCount({ counts, queue }: { counts: QueueCounts | undefined; queue: keyof QueueCounts }) {
@@ -132,7 +138,7 @@ export function AppShell({ user }: { user: User }) {
               <ul>
                 {ADMIN_SECTIONS.map((s) => (
                   <li key={s}>
-                    <NavLink to={`/app/admin/${s}`}>{t(`admin.nav.${s}`)}</NavLink>
+                    <NavLink to={`/app/admin/${s}`}>{t(ADMIN_LABELS[s] ?? `admin.nav.${s}`)}</NavLink>
                   </li>
                 ))}
               </ul>
