@@ -17,8 +17,8 @@ export const LocalDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && s >= "1970-01-01" && s <= "9999-12-31";
-  }, "must be a real calendar date");
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && s >= "1970-01-01" && s <= "9999-12-30";
+  }, "must be a real calendar date between 1970-01-01 and 9999-12-30");
 
 /** An id, or `none` for "not set" (a row whose key is null lists its tickets with it). */
 const IdOrNone = z.union([Id, z.literal("none")]);
@@ -141,10 +141,10 @@ export const ReportPeriod = z.object({
   from: z.string(),
   to: z.string(),
   time_zone: z.string(),
-  /** The first instant of `from` in the zone. */
-  starts_at: Instant,
+  /** The first instant of `from` in the zone (a previous period may start before 1970). */
+  starts_at: z.iso.datetime({ offset: true }),
   /** The first instant after `to` in the zone (exclusive end). */
-  ends_at: Instant,
+  ends_at: z.iso.datetime({ offset: true }),
 });
 export type ReportPeriod = z.infer<typeof ReportPeriod>;
 

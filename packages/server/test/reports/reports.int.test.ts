@@ -520,6 +520,24 @@ describe("bad input", () => {
     expect(r.body.errors.map((e: any) => e.path[0])).toContain(field);
     expect([await t.count("tickets"), await t.count("escalations")]).toEqual(before);
   });
+  it("the edges of the calendar answer; a drill-down's bad set or cursor is a 422", async () => {
+    for (const q of [
+      "from=9999-12-30&to=9999-12-30",
+      "from=1970-01-01&to=1970-01-31&compare=previous",
+      "from=2026-10-01&to=2026-10-01",
+    ]) {
+      for (const path of ["escalation-rate", "escalations", "escalation-times", "sla", "satisfaction", "bouncing"])
+        expect((await get(`/api/v1/reports/${path}?${q}`)).status, `${path}?${q}`).toBe(200);
+      expect((await get(`/api/v1/reports/escalations.csv?${q}`)).status, q).toBe(200);
+    }
+    expect((await get(`/api/v1/reports/escalations?from=9999-12-31&to=9999-12-31`)).body.errors[0].path).toEqual([
+      "from",
+    ]);
+    const badSet = await get(`/api/v1/reports/tickets?${OCT}&set=everything`);
+    expect([badSet.status, badSet.body.errors[0].path]).toEqual([422, ["set"]]);
+    const badCursor = await get(`/api/v1/reports/tickets?${OCT}&cursor=bm90LWEtY3Vyc29y`);
+    expect([badCursor.status, badCursor.body.errors[0].path]).toEqual([422, ["cursor"]]);
+  });
   it("an unknown group_by on the rate report too", async () => {
     const r = await get(`/api/v1/reports/escalation-rate?${OCT}&group_by=reason`);
     expect(r.status).toBe(422);
