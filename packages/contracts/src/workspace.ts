@@ -137,6 +137,10 @@ export const ApplyMacroBody = z.strictObject({
     .max(LIMITS.messageBody)
     .optional()
     .describe("The text as the agent edited it; the rendered macro text when absent. Empty: no message."),
+  kind: z
+    .enum(["reply", "note"])
+    .optional()
+    .describe("Send the text as a public reply or an internal note; the macro's own kind when absent."),
 });
 export type ApplyMacroBody = z.infer<typeof ApplyMacroBody>;
 

@@ -205,7 +205,7 @@ export function createMacroService(deps: { db: Kysely<DB>; tickets: TicketServic
           ticketId,
           {
             body: text,
-            kind: rendered.kind,
+            kind: input.kind ?? rendered.kind,
             ...(changes.status ? { status: changes.status } : {}),
             ...(changes.resolution_code ? { resolution_code: changes.resolution_code } : {}),
           },

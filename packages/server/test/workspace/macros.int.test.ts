@@ -185,6 +185,20 @@ describe("applying a macro", () => {
     expect(thread.body.items.map((x: { body: string }) => x.body)).toContain("Hello Budi, edited by hand.");
   });
 
+  it("sent as an internal note when the agent says so: the customer never sees it", async () => {
+    const { agent1, customer } = t.people;
+    const m = await create(agent1, macro({ name: "Sebagai catatan" }));
+    const ticket = await t.createTicket({ subject: "Catatan saja" });
+    const applied = await t.inject("POST", `/api/v1/tickets/${ticket.id}/macros/${m.body.id}/apply`, {
+      token: agent1.token,
+      body: { body: "Hanya untuk tim internal.", kind: "note" },
+    });
+    expect(applied.status).toBe(201);
+    expect(applied.body.message).toMatchObject({ kind: "note", body: "Hanya untuk tim internal." });
+    const thread = await t.inject("GET", `/api/v1/tickets/${ticket.id}/messages`, { token: customer.token });
+    expect(thread.body.items.map((x: { body: string }) => x.body)).not.toContain("Hanya untuk tim internal.");
+  });
+
   it("a placeholder's value is inserted as text, never read again as a placeholder", async () => {
     const { agent1 } = t.people;
     const m = await create(agent1, macro({ name: "Subjek", body: { id: "Subjek: {{ticket.subject}}", en: "" } }));
@@ -221,7 +235,12 @@ describe("applying a macro", () => {
 describe("the demo's macros", () => {
   it("are valid macros in both languages (known placeholders only)", () => {
     for (const m of DEMO_MACROS) {
-      const parsed = MacroBody.safeParse({ name: m.name, body: { id: m.id, en: m.en }, kind: m.kind, changes: m.changes });
+      const parsed = MacroBody.safeParse({
+        name: m.name,
+        body: { id: m.id, en: m.en },
+        kind: m.kind,
+        changes: m.changes,
+      });
       expect(parsed.success, `${m.name}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
       expect(m.id.trim() && m.en.trim()).toBeTruthy();
     }

@@ -22,9 +22,10 @@ export const renderMacro = (ticketId: string, macroId: string) =>
 export function useApplyMacro(ticketId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (v: { macroId: string; body: string }) =>
+    mutationFn: (v: { macroId: string; body: string; kind?: "reply" | "note" }) =>
       api.post<{ message: Message | null; ticket: Ticket }>(`/tickets/${ticketId}/macros/${v.macroId}/apply`, {
         body: v.body,
+        ...(v.kind ? { kind: v.kind } : {}),
       }),
     onSuccess: () =>
       qc

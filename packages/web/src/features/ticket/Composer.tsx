@@ -57,7 +57,8 @@ export function Composer({ ticket }: { ticket: Ticket }) {
       setSent(true);
     };
     if (picked && !files.length) {
-      applyMacro.mutate({ macroId: picked.macro.id, body: body.trim() }, { onSuccess: done });
+      // Sent as the composer says (reply or note), whatever the macro's own kind.
+      applyMacro.mutate({ macroId: picked.macro.id, body: body.trim(), kind }, { onSuccess: done });
       return;
     }
     add.mutate(
