@@ -189,6 +189,8 @@ export async function generateReportData(c: pg.Client, tickets: number, log: (s:
                now() - random() * interval '365 days' created, random() esc
              from generate_series(1, ${tickets}) g
            ) x
+           -- In creation order, as a help desk appends them.
+           order by created
          ) r cross join bench_ctx ctx
        ) s
      ) u`,
@@ -214,7 +216,8 @@ export async function generateReportData(c: pg.Client, tickets: number, log: (s:
            [1 + ((t.number / 7 + i) % 10)::int] reason
        from generate_series(1, t.escalation_count) i
      ) m
-     where t.escalation_count > 0 and t.requester_id in (select id from bench_customers)`,
+     where t.escalation_count > 0 and t.requester_id in (select id from bench_customers)
+     order by 14`,
   );
   await step(
     "SLA ledgers",
