@@ -292,6 +292,21 @@ describe("against a plain recount", () => {
 
     const times = await get(`/api/v1/reports/escalation-times?${PERIOD}`);
     expect(times.first_escalation.count).toBe(tks.filter((x: any) => x.escalation_count > 0).length);
+    // Time to first escalation recounted from the raw rows (no SLA calendar: business time is wall time).
+    const { rows: firsts } = await query(
+      `select extract(epoch from min(e.created_at) - t.created_at) / 60 as m from tickets t join escalations e on e.ticket_id = t.id
+       where t.created_at >= $1 and t.created_at < $2 and e.type in ('hierarchical', 'functional', 'supervisor') group by t.id, t.created_at`,
+      [START, END],
+    );
+    const minutes = firsts.map((x: any) => Number(x.m)).sort((a: number, b: number) => a - b);
+    const at = (q: number) => {
+      const i = (minutes.length - 1) * q;
+      const lo = Math.floor(i);
+      return minutes[lo]! + (minutes[Math.ceil(i)]! - minutes[lo]!) * (i - lo);
+    };
+    expect(times.first_escalation.wall_minutes.median).toBeCloseTo(at(0.5), 1);
+    expect(times.first_escalation.wall_minutes.p90).toBeCloseTo(at(0.9), 1);
+    expect(times.first_escalation.business_minutes).toEqual(times.first_escalation.wall_minutes);
   });
 
   it("the escalation export streams every record of the period once, in order, across batches", async () => {
