@@ -74,7 +74,9 @@ async function waitForReady(
 }
 
 /** Starts the server (demo data, its own temp data dir and port) and the browser; `env` adds or overrides variables. */
-export async function startHarness(opts: { env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { env?: Record<string, string>; readyTimeoutMs?: number } = {},
+): Promise<Harness> {
   if (!existsSync(join(SERVER_ROOT, "packages/web/dist/index.html"))) {
     throw new Error("packages/web/dist is missing: run `npm run build:web` (npm run test:e2e does it).");
   }
@@ -118,7 +120,7 @@ export async function startHarness(opts: { env?: Record<string, string> } = {}):
   };
 
   try {
-    await waitForReady(baseUrl, child, () => log, 150_000);
+    await waitForReady(baseUrl, child, () => log, opts.readyTimeoutMs ?? 150_000);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     return {
       baseUrl,

@@ -46,7 +46,8 @@ export function BarChart({
   const valueAxis = {
     beginAtZero: true,
     stacked,
-    ticks: { callback: (v: string | number) => tick(Number(v)) },
+    // Counts have no halves; shares (max 1) keep their fractions.
+    ticks: { callback: (v: string | number) => tick(Number(v)), ...(max === undefined ? { precision: 0 } : {}) },
     ...(max !== undefined ? { max } : {}),
   };
   const labelAxis = { stacked, ticks: { autoSkip: false } };

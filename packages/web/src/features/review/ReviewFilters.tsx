@@ -22,10 +22,12 @@ type Option = { value: string; label: string };
 export function ReviewFiltersBar({
   filters,
   onChange,
+  onClear,
   showAgent,
 }: {
   filters: ReviewFilters;
-  onChange: (f: ReviewFilters) => void;
+  onChange: (name: ReviewFilter, value: string | undefined) => void;
+  onClear: () => void;
   showAgent: boolean;
 }) {
   const { t } = useTranslation();
@@ -69,7 +71,7 @@ export function ReviewFiltersBar({
           <select
             id={`${id}-${name}`}
             value={filters[name] ?? ""}
-            onChange={(e) => onChange({ ...filters, [name]: e.target.value || undefined })}
+            onChange={(e) => onChange(name, e.target.value || undefined)}
           >
             <option value="">{t("review.filters.all")}</option>
             {options.map((o) => (
@@ -81,7 +83,7 @@ export function ReviewFiltersBar({
         </div>
       ))}
       {active && (
-        <button type="button" className="button small" onClick={() => onChange({})}>
+        <button type="button" className="button small" onClick={onClear}>
           {t("review.filters.clear")}
         </button>
       )}

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import type { User } from "../../lib/types.ts";
@@ -20,6 +20,7 @@ import {
   useEscalationTimes,
   useSatisfaction,
   useSlaAttainment,
+  type ReviewFilter,
   type ReviewFilters,
   type ReviewQuery,
 } from "./review-api.ts";
@@ -28,29 +29,42 @@ import "../../styles/review.css";
 
 const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-/** Period and filters live in the address, so a drill-down's "back" and a shared link show the same figures. */
-function useReviewQuery(zone: string) {
-  const [params, setParams] = useSearchParams();
-  const today = todayIn(zone, Date.now());
+type ReviewState = { period: Period | null; filters: ReviewFilters };
+
+function readState(params: URLSearchParams): ReviewState {
   const from = params.get("from") ?? "";
   const to = params.get("to") ?? "";
-  const period: Period = isDate(from) && isDate(to) && from <= to ? { from, to } : presetPeriod("last_30_days", today);
   const filters: ReviewFilters = {};
   for (const k of REVIEW_FILTERS) {
     const v = params.get(k);
     if (v) filters[k] = v;
   }
-  const key = params.toString();
-  const query: ReviewQuery = useMemo(() => ({ ...period, ...filters }), [key, period.from, period.to]);
-  const update = useCallback(
-    (p: Period, f: ReviewFilters) => {
-      const next = new URLSearchParams({ from: p.from, to: p.to });
-      for (const k of REVIEW_FILTERS) if (f[k]) next.set(k, f[k]);
-      setParams(next, { replace: false });
-    },
-    [setParams],
+  return { period: isDate(from) && isDate(to) && from <= to ? { from, to } : null, filters };
+}
+
+/**
+ * Period and filters: state of the page (changes never read a stale copy, however fast they
+ * come), written to the address so a drill-down's "back" and a shared link show the same figures.
+ */
+function useReviewQuery(zone: string) {
+  const [params, setParams] = useSearchParams();
+  const [state, setState] = useState(() => readState(params));
+  const today = todayIn(zone, Date.now());
+  const period = state.period ?? presetPeriod("last_30_days", today);
+  const query: ReviewQuery = useMemo(() => ({ ...period, ...state.filters }), [period.from, period.to, state.filters]);
+  useEffect(() => {
+    const next = new URLSearchParams({ from: query.from, to: query.to });
+    for (const k of REVIEW_FILTERS) if (query[k]) next.set(k, query[k]);
+    if (next.toString() !== window.location.search.slice(1)) setParams(next, { replace: true });
+  }, [query, setParams]);
+  const setPeriod = useCallback((p: Period) => setState((s) => ({ ...s, period: p })), []);
+  const setFilter = useCallback(
+    (name: ReviewFilter, value: string | undefined) =>
+      setState((s) => ({ ...s, filters: { ...s.filters, [name]: value || undefined } })),
+    [],
   );
-  return { today, period, filters, query, update };
+  const clearFilters = useCallback(() => setState((s) => ({ ...s, filters: {} })), []);
+  return { today, period, filters: state.filters, query, setPeriod, setFilter, clearFilters };
 }
 
 function Headlines({ q }: { q: ReviewQuery }) {
@@ -133,8 +147,12 @@ export function ReviewPage({ user }: { user: User }) {
   const { t } = useTranslation();
   const supervisor = canSupervise(user);
   // Dates are the organisation's: the reports say its zone; until then, the browser's.
-  const zoneProbe = useEscalationRate(useReviewQuery(BROWSER_ZONE).query, "category").data?.period.time_zone;
-  const { today, period, filters, query, update } = useReviewQuery(zoneProbe ?? BROWSER_ZONE);
+  const [zone, setZone] = useState(BROWSER_ZONE);
+  const { today, period, filters, query, setPeriod, setFilter, clearFilters } = useReviewQuery(zone);
+  const reportZone = useEscalationRate(query, "category").data?.period.time_zone;
+  useEffect(() => {
+    if (reportZone && reportZone !== zone) setZone(reportZone);
+  }, [reportZone, zone]);
 
   return (
     <DrillProvider>
@@ -147,8 +165,8 @@ export function ReviewPage({ user }: { user: User }) {
         </div>
         {!supervisor && <p className="muted">{t("review.own_only")}</p>}
         <div className="review-controls card">
-          <PeriodPicker period={period} today={today} onChange={(p) => update(p, filters)} />
-          <ReviewFiltersBar filters={filters} onChange={(f) => update(period, f)} showAgent={supervisor} />
+          <PeriodPicker period={period} today={today} onChange={setPeriod} />
+          <ReviewFiltersBar filters={filters} onChange={setFilter} onClear={clearFilters} showAgent={supervisor} />
         </div>
         <Headlines q={query} />
         <div className="review-grid">
