@@ -154,7 +154,7 @@ export async function generateReportData(c: pg.Client, tickets: number, log: (s:
              (case when r.en then (${subjectsEn})[1 + r.k % ${TEMPLATES.en.length}] else (${subjectsId})[1 + r.k % ${TEMPLATES.id.length}] end)
              || (case when r.en then ${sqlArray(VARIATIONS.en)} else ${sqlArray(VARIATIONS.id)} end)[1 + (r.k / 10) % 8]
            else (${sqlArray(WORDS)})[1 + (r.k % ${WORDS.length})] || ' ' || (${sqlArray(TAIL)})[1 + ((r.k / 7) % ${TAIL.length})]
-             || ' ' || (${sqlArray(WORDS)})[1 + ((r.k / 53) % ${WORDS.length})] || ' ' || (${sqlArray(TAIL)})[1 + ((r.g * 7919) % ${TAIL.length})]
+             || ' ' || (${sqlArray(WORDS)})[1 + ((r.k / 53) % ${WORDS.length})] || ' ' || (${sqlArray(TAIL)})[1 + (((r.g::bigint * 7919) % ${TAIL.length})::int)]
              || ' ' || (${sqlArray(TAIL)})[1 + ((r.k / 331) % ${TAIL.length})] || ' #' || r.g end subject,
            case when r.templ < 0.45 then
              (case when r.en then (${descsEn})[1 + r.k % ${TEMPLATES.en.length}] else (${descsId})[1 + r.k % ${TEMPLATES.id.length}] end)
