@@ -117,7 +117,7 @@ export function RateSection({ q }: { q: ReviewQuery }) {
                 <th scope="col" className="num">
                   {t("review.rate.rate")}
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num" title={t("review.change.column_hint")}>
                   {t("review.change.column")}
                 </th>
               </tr>
@@ -227,7 +227,7 @@ export function CountsSection({ q }: { q: ReviewQuery }) {
                 <th scope="col" className="num">
                   {t("review.counts.escalations")}
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num" title={t("review.change.column_hint")}>
                   {t("review.change.column")}
                 </th>
                 <th scope="col" className="num">
