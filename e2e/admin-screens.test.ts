@@ -77,3 +77,42 @@ describe("admin screens: organisations", () => {
     await screenshot(admin.page, "admin-organizations-id");
   });
 });
+
+describe("admin screens: integrations", () => {
+  it("an admin adds an integration in English and is shown its signing secret once, with how to use it", async (ctx) => {
+    const admin = await journeySession(h, ctx, DEMO.admin, "en");
+    const name = unique("Jira Engineering");
+    await admin.page.goto("/app/admin/tiers");
+    await admin.page.getByRole("link", { name: "Integrations" }).click();
+    await admin.page.getByRole("heading", { level: 1, name: "Integrations" }).waitFor();
+    await admin.page.getByRole("button", { name: "Add integration" }).first().click();
+    const dialog = admin.page.getByRole("dialog", { name: "Add integration" });
+    await dialog.getByRole("textbox", { name: "Name" }).fill(name);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await admin.page.getByText(`${name} was added. Copy its signing secret now: it is shown only this once.`).waitFor();
+    expect(await admin.page.getByLabel("Signing secret").innerText()).toMatch(/^whsec_/);
+    await admin.page
+      .getByRole("row", { name: new RegExp(name) })
+      .getByText("Accepting signed calls")
+      .waitFor();
+    await screenshot(admin.page, "admin-integrations-en");
+  });
+
+  it("in Indonesian, a name already taken is refused with a sentence under the field and nothing added", async (ctx) => {
+    const admin = await journeySession(h, ctx, DEMO.admin, "id");
+    const name = unique("GitLab Produk");
+    await admin.api.post("/integrations", { name });
+    await admin.page.goto("/app/admin/integrations");
+    await admin.page.getByRole("heading", { level: 1, name: "Integrasi" }).waitFor();
+    await admin.page.getByRole("button", { name: "Tambah integrasi" }).first().click();
+    const dialog = admin.page.getByRole("dialog", { name: "Tambah integrasi" });
+    const field = dialog.getByRole("textbox", { name: "Nama" });
+    await field.fill(name);
+    await dialog.getByRole("button", { name: "Simpan" }).click();
+    await expect.poll(() => field.getAttribute("aria-invalid")).toBe("true");
+    const said = await dialog.innerText();
+    expect(said, said).not.toMatch(/\btaken\b|[{}]/);
+    const list = await admin.api.get<{ items: { name: string }[] }>("/integrations");
+    expect(list.items.filter((i) => i.name === name)).toHaveLength(1);
+  });
+});

@@ -57,7 +57,7 @@ const FIELD_PATTERNS: [RegExp, (m: RegExpMatchArray, t: TFunction) => string][] 
   [/^Invalid (UUID|uuid)/i, (_m, t) => t("errors.field.choice")],
   [/^Invalid ISO datetime|^Invalid datetime/i, (_m, t) => t("errors.field.datetime")],
   [/^Invalid url|^Invalid URL/i, (_m, t) => t("errors.field.url")],
-  [/already (exists|taken|in use|used)/i, (_m, t) => t("errors.field.taken")],
+  [/already (exists|taken|in use|used)|^taken$/i, (_m, t) => t("errors.field.taken")],
 ];
 
 /** A server field message in the viewer's language when it is one we know; as sent otherwise. */

@@ -4,6 +4,7 @@ import { AuditLogPage } from "./AuditLogPage.tsx";
 import { CalendarsPage } from "./calendars/CalendarsPage.tsx";
 import { CategoriesPage } from "./CategoriesPage.tsx";
 import { GroupsPage } from "./GroupsPage.tsx";
+import { IntegrationsPage } from "./IntegrationsPage.tsx";
 import { OrganizationsPage } from "./OrganizationsPage.tsx";
 import { RulesPage } from "./rules/RulesPage.tsx";
 import { SlaPoliciesPage } from "./sla/SlaPoliciesPage.tsx";
@@ -25,6 +26,7 @@ export function AdminRoutes() {
       <Route path="sla" element={<SlaPoliciesPage />} />
       <Route path="rules" element={<RulesPage />} />
       <Route path="webhooks" element={<WebhooksPage />} />
+      <Route path="integrations" element={<IntegrationsPage />} />
       <Route path="tokens" element={<TokensPage />} />
       <Route path="audit" element={<AuditLogPage />} />
       <Route path="*" element={<Navigate to="tiers" replace />} />

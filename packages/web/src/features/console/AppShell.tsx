@@ -22,6 +22,7 @@ const ADMIN_SECTIONS = [
   "sla",
   "rules",
   "webhooks",
+  "integrations",
   "tokens",
   "audit",
 ] as const;
@@ -29,6 +30,7 @@ const ADMIN_SECTIONS = [
 /** Sections whose names live in their feature's own sentences. */
 const ADMIN_LABELS: Partial<Record<(typeof ADMIN_SECTIONS)[number], string>> = {
   organizations: "adminScreens.nav.organizations",
+  integrations: "adminScreens.nav.integrations",
 };
 
 /** A queue's total beside its name in the navigation, read out as a sentence. */
