@@ -253,7 +253,11 @@ export function createEscalationService(deps: {
           (s, i) => !(s.dueAt === null && sla.some((o, j) => j !== i && o.target === s.target && o.state === s.state)),
         ),
         nextDue:
-          current.next_due_at && current.next_due_target && current.next_due_at > now
+          // The tier left behind's budget is no deadline for the next level.
+          current.next_due_at &&
+          current.next_due_target &&
+          current.next_due_target !== "tier_budget" &&
+          current.next_due_at > now
             ? { target: current.next_due_target, at: current.next_due_at }
             : null,
         fromTier: decision.from.tier,
