@@ -12,6 +12,7 @@ import { findTicketForUpdate, updateTicket, type TicketPatch } from "./ticket.re
 import { statusChange } from "./ticket.service.ts";
 import { saveAttachments } from "./attachments.ts";
 import { findMentions, notifyMentions } from "./mentions.ts";
+import { notifyCollaborators } from "./collaborators.ts";
 
 /** Scores a customer's message (negative = unhappy); supplied by the escalation engine. */
 export type SentimentScorer = (text: string) => number | null;
@@ -118,6 +119,15 @@ export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]
     if (changes.status) events.push({ ticketId, type: "ticket.updated", at, data: { changes } });
     if (mentions.length)
       await notifyMentions(trx, { userIds: mentions, authorId: author.id, ticket, messageId: message.id, now });
+    if (byCustomer && isPublic && ticket.collaborator_ids.length)
+      await notifyCollaborators(trx, {
+        kind: "collaborator.customer_replied",
+        userIds: ticket.collaborator_ids,
+        actorId: author.id,
+        ticket,
+        key: message.id,
+        now,
+      });
     await recordChange(hooks, trx, actor, {
       ticket,
       previous: current,

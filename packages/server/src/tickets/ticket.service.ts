@@ -27,6 +27,7 @@ import {
 import { deferWrites, flushDeferred } from "../db/deferred.ts";
 import { createGroupCommit, type Settled } from "../db/group-commit.ts";
 import { saveAttachments } from "./attachments.ts";
+import { notifyCollaborators } from "./collaborators.ts";
 
 export const priorityRank = (p: Priority) => PRIORITIES.indexOf(p);
 
@@ -292,6 +293,17 @@ export function createTicketService(deps: {
     if (Object.keys(changes).length === 0) return;
     const ticket = await updateTicket(trx, current, set, now);
     const events: TimelineEvent[] = [{ ticketId: id, type: "ticket.updated", at: now, data: { changes } }];
+    if (set.collaborator_ids) {
+      const added = set.collaborator_ids.filter((c) => !current.collaborator_ids.includes(c));
+      await notifyCollaborators(trx, {
+        kind: "collaborator.added",
+        userIds: added,
+        actorId: actor.via === "system" ? null : actor.userId,
+        ticket,
+        key: `${id}:${ticket.version}`,
+        now,
+      });
+    }
     await recordChange(hooks, trx, actor, { ticket, previous: current, events, actor, now });
   }
 
