@@ -10,7 +10,14 @@ import type { Handoff } from "@eskala/contracts";
  * event), an escalation tells whoever now has the ticket, the engineering link tells the assignee of an issue's new status, a note's `@name`
  * tells the person mentioned. notification-text.test.ts words each in both languages.
  */
-export const NOTIFICATION_KINDS = [...RULE_EVENT_TYPES, "escalated", "issue.status_changed", "mention"] as const;
+export const NOTIFICATION_KINDS = [
+  ...RULE_EVENT_TYPES,
+  "escalated",
+  "issue.status_changed",
+  "mention",
+  "collaborator.added",
+  "collaborator.customer_replied",
+] as const;
 
 const RULE_KINDS = new Set<string>(RULE_EVENT_TYPES);
 // The English body rows had before they carried params: "sla.warning · first_response · 50%".
@@ -58,6 +65,9 @@ export function notificationText(
 
   if (n.kind === "mention")
     return { title, body: t("notifications.mention", { author: str(p.author) || t("notifications.someone") }) };
+  if (n.kind === "collaborator.added")
+    return { title, body: t("collab.notify_added", { author: str(p.author) || t("notifications.someone") }) };
+  if (n.kind === "collaborator.customer_replied") return { title, body: t("collab.notify_customer_replied") };
   if (n.kind === "escalated") {
     // Rows from before params: the body was the handoff note, or the bare reason ("sla_breach").
     if (!hasParams)

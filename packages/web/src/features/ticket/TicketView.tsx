@@ -17,6 +17,7 @@ import { ProblemPanel } from "../problems/ProblemPanel.tsx";
 import { SlaBadges } from "./SlaBadges.tsx";
 import { Thread } from "./Thread.tsx";
 import { TicketProperties } from "./TicketProperties.tsx";
+import { CollabPanel } from "./CollabPanel.tsx";
 import { Timeline } from "./Timeline.tsx";
 import { slaOf, useEscalations, useMessages, useTicket } from "./ticket-api.ts";
 
@@ -112,6 +113,7 @@ export function TicketView({ ticketId, user }: { ticketId: string; user: User })
         </div>
         <div className="ticket-side">
           <TicketProperties ticket={tk} user={user} />
+          <CollabPanel ticket={tk} user={user} />
           <CustomerPanel requesterId={tk.requester.id} ticketId={tk.id} />
         </div>
       </div>

@@ -46,6 +46,8 @@ const SAMPLES: Record<(typeof TIMELINE_EVENT_TYPES)[number], Record<string, unkn
       rule_name: "VIP first",
     },
     { changes: { category_id: [null, "44444444-4444-4444-8444-444444444444"], resolution_code: [null, "fixed"] } },
+    { changes: { collaborator_ids: [[], [AGENT]] } },
+    { changes: { collaborator_ids: [[AGENT, "66666666-6666-4666-8666-666666666666"], []] } },
     {},
   ],
   "ticket.idle": [{ minutes: 240, since: "2026-03-01T00:00:00Z", due_at: "2026-03-01T04:00:00Z" }, {}],
@@ -131,6 +133,16 @@ describe.each(LANGS)("timeline in %s", (lng) => {
     for (const data of SAMPLES[type])
       expectReadable(describeEvent({ type, data }, t, names), `${type} ${JSON.stringify(data)}`);
     expect([...missing[lng]!], "missing translations").toEqual([]);
+  });
+
+  it("a collaborator edit names who was added and who was removed", () => {
+    const t = tr[lng];
+    const data = { changes: { collaborator_ids: [["66666666-6666-4666-8666-666666666666"], [AGENT]] } };
+    expect(describeEvent({ type: "ticket.updated", data }, t, names)).toBe(
+      lng === "id"
+        ? `Kolaborator ditambahkan: Siti Rahma; Kolaborator dihapus: ${t("timeline.someone")}`
+        : `Collaborator added: Siti Rahma; Collaborator removed: ${t("timeline.someone")}`,
+    );
   });
 
   it("an event type, field or reason the app does not know reads as words, not its name and data", () => {

@@ -76,11 +76,27 @@ function tagsText(from: unknown[], to: unknown[], t: TFunction): string {
   return parts.join("; ") || t("timeline.updated");
 }
 
+/** A collaborator edit as who was added and removed, by name, not the two lists of ids. */
+function collaboratorsText(from: unknown[], to: unknown[], t: TFunction, names: Names): string {
+  const name = (id: string) => names.users.get(id) ?? t("timeline.someone");
+  const before = from.map(str);
+  const after = to.map(str);
+  const added = after.filter((x) => !before.includes(x)).map(name);
+  const removed = before.filter((x) => !after.includes(x)).map(name);
+  const parts = [
+    ...(added.length ? [t("collab.added", { names: added.join(", ") })] : []),
+    ...(removed.length ? [t("collab.removed", { names: removed.join(", ") })] : []),
+  ];
+  return parts.join("; ") || t("timeline.updated");
+}
+
 function updatedText(d: Record<string, unknown>, t: TFunction, names: Names): string {
   const changes = (d.changes ?? {}) as Record<string, unknown>;
   const parts = Object.entries(changes).map(([field, change]) => {
     const [from, to] = Array.isArray(change) && change.length === 2 ? change : [undefined, change];
     if (field === "tags" && Array.isArray(to)) return tagsText(Array.isArray(from) ? from : [], to, t);
+    if (field === "collaborator_ids" && Array.isArray(to))
+      return collaboratorsText(Array.isArray(from) ? from : [], to, t, names);
     return t("timeline.change", {
       field: t(`field.${field}`, { defaultValue: humanize(field) }),
       from: valueText(field, from, t, names),
