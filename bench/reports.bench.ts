@@ -11,7 +11,9 @@
  *
  * Env: BENCH_PG_URL (the server's maintenance database, default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_REPORTS_PORT (default 3970). Each scale runs in a database this run creates
- * (eskala_bench_reports_<pid>_<n>) and drops at the end; the temp folder is removed.
+ * (eskala_bench_reports_<pid>_<n>) and drops at the end; the temp folder is removed. BENCH_KEEP=1 keeps the
+ * databases it made (their names are printed) for EXPLAIN with psql; BENCH_REPORTS_DB=<name> measures an
+ * existing generated database instead of making one (only the big scale; it is never dropped).
  * Run: `npm run bench:reports`. Prints a table and one JSON line per measurement.
  */
 import { readFileSync, rmSync } from "node:fs";
@@ -25,6 +27,8 @@ const RUNS = Number(process.env.BENCH_REPORTS_RUNS ?? 10);
 const PORT = Number(process.env.BENCH_REPORTS_PORT ?? 3970);
 const SERVER_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const DAY = 86_400_000;
+const KEEP = process.env.BENCH_KEEP === "1";
+const REUSE = process.env.BENCH_REPORTS_DB;
 
 /** Operations measured with their extra query parameters; the CSV export is measured apart. */
 const EXTRA: Record<string, Record<string, string>> = { "/api/v1/reports/tickets": { set: "escalated" } };
@@ -98,17 +102,19 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
   });
 
 async function runScale(tickets: number, dir: string): Promise<ScaleResult> {
-  const name = `eskala_bench_reports_${process.pid}_${tickets}`;
-  await onServer((c) => c.query(`create database ${name}`));
-  created.add(name);
+  const name = REUSE ?? `eskala_bench_reports_${process.pid}_${tickets}`;
+  if (!REUSE) {
+    await onServer((c) => c.query(`create database ${name}`));
+    if (!KEEP) created.add(name);
+  }
   try {
     const url = urlOf(name);
-    console.error(`\n${tickets} tickets: database ${name}`);
+    console.error(`\n${tickets} tickets: database ${name}${KEEP && !REUSE ? " (kept)" : ""}`);
     await cli(["migrate"], { DATABASE_URL: url, ESKALA_DATA_DIR: dir });
     const c = new pg.Client({ connectionString: url });
     c.on("error", (e) => console.error(`  generation connection: ${e.message}`));
     await c.connect();
-    await generateReportData(c, tickets, log);
+    if (!REUSE) await generateReportData(c, tickets, log);
     const escalations = Number((await c.query("select count(*) n from escalations")).rows[0].n);
     await c.end();
 
@@ -151,7 +157,7 @@ async function runScale(tickets: number, dir: string): Promise<ScaleResult> {
       running = null;
     }
   } finally {
-    await dropDatabase(name);
+    if (!REUSE && !KEEP) await dropDatabase(name);
   }
 }
 
@@ -226,7 +232,7 @@ function printTable(results: ScaleResult[]) {
 
 try {
   const results: ScaleResult[] = [];
-  if (SMALL > 0 && SMALL !== BIG) results.push(await runScale(SMALL, dir));
+  if (SMALL > 0 && SMALL !== BIG && !REUSE) results.push(await runScale(SMALL, dir));
   results.push(await runScale(BIG, dir));
   printTable(results);
 } finally {

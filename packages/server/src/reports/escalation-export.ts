@@ -1,17 +1,21 @@
 /**
  * `GET /api/v1/reports/escalations.csv`: the escalation records made in the period, one row per
- * record, streamed. Rows are read in keyset batches on `(created_at, id)` (migration 019's index)
- * and piped through csv-stringify, so memory does not grow with the row count and no transaction
- * or connection is held between batches. Names of groups, staff and rules are read once.
+ * record, streamed. Rows are read in keyset batches on `(created_at, id)` (migration 019's index),
+ * so memory does not grow with the row count and no transaction or connection is held between
+ * batches. Per batch: one query for the records with their tickets (joined once for the batch, the
+ * instants already formatted by PostgreSQL), one for the earlier tier moves of the batch's tickets
+ * (the "minutes in previous tier", worked out here instead of a subquery per row), and one CSV
+ * chunk for the batch, pulled by the reply (backpressure: the next batch is read when the socket
+ * has taken this one). Names of groups, staff and rules are read once.
  */
 import { Readable } from "node:stream";
 import { sql, type Kysely } from "kysely";
-import { stringify } from "csv-stringify";
+import { stringify } from "csv-stringify/sync";
 import type { DB } from "../db/schema.ts";
-import { escalationFilters, escalationsMadeIn, type ReportScope } from "./report-query.ts";
+import { escalationFilters, escalationsMadeIn, needsTicket, type ReportScope } from "./report-query.ts";
 import { CSV_OPTIONS } from "./report-csv.ts";
 
-export const EXPORT_BATCH = 2_000;
+export const EXPORT_BATCH = 5_000;
 
 export const EXPORT_COLUMNS = [
   "Ticket number",
@@ -36,10 +40,15 @@ export const EXPORT_COLUMNS = [
 
 interface ExportRow {
   id: string;
-  created_at: Date;
+  ticket_id: string;
   at_text: string;
+  /** Microseconds since the epoch (exact in a double for any date of this era). */
+  at_us: number;
+  at_iso: string;
+  at_local: string;
   number: number;
   subject: string;
+  ticket_us: number;
   from_tier: number | null;
   to_tier: number | null;
   from_group_id: string | null;
@@ -53,28 +62,40 @@ interface ExportRow {
   rule_id: string | null;
   actor_id: string | null;
   note_written: boolean;
-  minutes: number | null;
 }
 
-/** Local wall time `YYYY-MM-DD HH:MM` of an instant in a zone. */
-function localFormatter(timeZone: string) {
-  const f = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
+interface Move {
+  ticket_id: string;
+  at_us: number;
+  to_tier: number | null;
+}
+
+/**
+ * Minutes each record's ticket spent in the tier it left: since the latest earlier move (a record
+ * changing the tier, strictly before this one) into that tier, or since the ticket was created.
+ * `moves` are the batch's tickets' tier moves ordered by ticket and time.
+ */
+export function minutesInPreviousTier(rows: ExportRow[], moves: Move[]): (number | null)[] {
+  const byTicket = new Map<string, Move[]>();
+  for (const m of moves) {
+    const list = byTicket.get(m.ticket_id);
+    if (list) list.push(m);
+    else byTicket.set(m.ticket_id, [m]);
+  }
+  return rows.map((r) => {
+    let since = r.ticket_us;
+    let best = -Infinity;
+    for (const m of byTicket.get(r.ticket_id) ?? []) {
+      if (m.at_us >= r.at_us) break;
+      if (m.to_tier === r.from_tier && m.at_us > best) best = m.at_us;
+    }
+    if (best > -Infinity) since = best;
+    return Math.round((r.at_us - since) / 6_000_000) / 10;
   });
-  return (d: Date) => {
-    const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
-    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-  };
 }
 
-/** The rows of the export, batch by batch (an async generator of CSV records). */
-export async function* escalationRecords(db: Kysely<DB>, scope: ReportScope): AsyncGenerator<unknown[]> {
+/** The export's CSV text, one chunk per batch (the first with the byte-order mark and header row). */
+export async function* escalationCsvChunks(db: Kysely<DB>, scope: ReportScope): AsyncGenerator<string> {
   const [groups, staff, rules] = await Promise.all([
     db.selectFrom("groups").select(["id", "name"]).execute(),
     db.selectFrom("users").select(["id", "name"]).where("role", "<>", "customer").execute(),
@@ -83,58 +104,74 @@ export async function* escalationRecords(db: Kysely<DB>, scope: ReportScope): As
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
   const userName = new Map(staff.map((u) => [u.id, u.name]));
   const ruleName = new Map(rules.map((r) => [r.id, r.name]));
-  const local = localFormatter(scope.period.timeZone);
+  const zone = scope.period.timeZone;
   const where = sql`${escalationsMadeIn(scope.period)} and ${escalationFilters(scope.filters)}`;
+  const filterJoin = needsTicket(scope.filters) ? sql`join tickets t on t.id = e.ticket_id` : sql``;
+  let first = true;
   // The last row's instant as PostgreSQL wrote it (microseconds; a Date would round it to ms).
   let after: { at: string; id: string } | null = null;
   for (;;) {
     const keyset: ReturnType<typeof sql> = after
       ? sql`and e.created_at >= ${after.at}::timestamptz and (e.created_at, e.id) > (${after.at}::timestamptz, ${after.id}::uuid)`
       : sql``;
+    // The batch's records first (index range on (created_at, id)), then their tickets in one join.
     const { rows }: { rows: ExportRow[] } = await sql<ExportRow>`
-      select e.id, e.created_at, e.created_at::text as at_text, t.number, t.subject, e.from_tier, e.to_tier, e.from_group_id::text, e.to_group_id::text,
-        e.from_assignee_id::text, e.to_assignee_id::text, e.type, e.reason, e.reason_text, e.trigger, e.rule_id::text,
-        e.actor_id::text, coalesce(length(btrim(e.note)) > 0, false) as note_written,
-        (extract(epoch from e.created_at - coalesce(
-          (select max(p.created_at) from escalations p where p.ticket_id = e.ticket_id and p.created_at < e.created_at
-            and p.to_tier is not distinct from e.from_tier and p.from_tier is distinct from p.to_tier),
-          t.created_at)) / 60)::float8 as minutes
-      from escalations e join tickets t on t.id = e.ticket_id
-      where ${where} ${keyset}
-      order by e.created_at, e.id limit ${EXPORT_BATCH}`.execute(db);
-    for (const r of rows) {
-      const at = new Date(r.created_at);
-      yield [
-        r.number,
-        r.subject,
-        at.toISOString(),
-        local(at),
-        r.from_tier,
-        r.to_tier,
-        r.from_group_id ? (groupName.get(r.from_group_id) ?? r.from_group_id) : null,
-        r.to_group_id ? (groupName.get(r.to_group_id) ?? r.to_group_id) : null,
-        r.from_assignee_id ? (userName.get(r.from_assignee_id) ?? r.from_assignee_id) : null,
-        r.to_assignee_id ? (userName.get(r.to_assignee_id) ?? r.to_assignee_id) : null,
-        r.type,
-        r.reason,
-        r.reason_text,
-        r.trigger,
-        r.rule_id ? (ruleName.get(r.rule_id) ?? r.rule_id) : null,
-        r.actor_id ? (userName.get(r.actor_id) ?? null) : null,
-        r.note_written,
-        r.minutes === null ? null : Math.round(r.minutes * 10) / 10,
-      ];
+      with b as materialized (
+        select e.* from escalations e ${filterJoin}
+        where ${where} ${keyset}
+        order by e.created_at, e.id limit ${EXPORT_BATCH}
+      )
+      select b.id, b.ticket_id::text, b.created_at::text as at_text,
+        (extract(epoch from b.created_at) * 1000000)::float8 as at_us,
+        to_char(b.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at_iso,
+        to_char(b.created_at at time zone ${zone}, 'YYYY-MM-DD HH24:MI') as at_local,
+        t.number, t.subject, (extract(epoch from t.created_at) * 1000000)::float8 as ticket_us,
+        b.from_tier, b.to_tier, b.from_group_id::text, b.to_group_id::text,
+        b.from_assignee_id::text, b.to_assignee_id::text, b.type, b.reason, b.reason_text, b.trigger, b.rule_id::text,
+        b.actor_id::text, coalesce(length(btrim(b.note)) > 0, false) as note_written
+      from b join tickets t on t.id = b.ticket_id
+      order by b.created_at, b.id`.execute(db);
+    let minutes: (number | null)[] = [];
+    if (rows.length > 0) {
+      const tickets = [...new Set(rows.map((r) => r.ticket_id))];
+      const { rows: moves }: { rows: Move[] } = await sql<Move>`
+        select p.ticket_id::text, (extract(epoch from p.created_at) * 1000000)::float8 as at_us, p.to_tier
+        from escalations p
+        where p.ticket_id = any(${tickets}::uuid[]) and p.created_at <= ${rows.at(-1)!.at_text}::timestamptz
+          and p.from_tier is distinct from p.to_tier
+        order by p.ticket_id, p.created_at`.execute(db);
+      minutes = minutesInPreviousTier(rows, moves);
     }
+    const name = (m: Map<string, string>, id: string | null) => (id ? (m.get(id) ?? id) : null);
+    const records = rows.map((r, i) => [
+      r.number,
+      r.subject,
+      r.at_iso,
+      r.at_local,
+      r.from_tier,
+      r.to_tier,
+      name(groupName, r.from_group_id),
+      name(groupName, r.to_group_id),
+      name(userName, r.from_assignee_id),
+      name(userName, r.to_assignee_id),
+      r.type,
+      r.reason,
+      r.reason_text,
+      r.trigger,
+      name(ruleName, r.rule_id),
+      r.actor_id ? (userName.get(r.actor_id) ?? null) : null,
+      r.note_written,
+      minutes[i],
+    ]);
+    yield stringify(records, { ...CSV_OPTIONS, columns: EXPORT_COLUMNS, header: first, bom: first });
+    first = false;
     if (rows.length < EXPORT_BATCH) return;
     const last = rows.at(-1)!;
     after = { at: last.at_text, id: last.id };
   }
 }
 
-/** The export as a stream of CSV text (UTF-8, header row, RFC 4180). */
+/** The export as a stream of CSV text (UTF-8, header row, RFC 4180), read batch by batch as the reply drains. */
 export function escalationCsvStream(db: Kysely<DB>, scope: ReportScope): Readable {
-  const source = Readable.from(escalationRecords(db, scope));
-  const csv = stringify({ ...CSV_OPTIONS, columns: EXPORT_COLUMNS });
-  source.on("error", (err) => csv.destroy(err));
-  return source.pipe(csv);
+  return Readable.from(escalationCsvChunks(db, scope), { objectMode: false, highWaterMark: 1 });
 }

@@ -309,6 +309,27 @@ describe("against a plain recount", () => {
     expect(times.first_escalation.business_minutes).toEqual(times.first_escalation.wall_minutes);
   });
 
+  it("the escalation export's minutes in the previous tier match a recount per record (moves before the period too)", async () => {
+    const { rows: expected } = await t.db.executeQuery<{ number: number; at: string; m: number }>(
+      CompiledQuery.raw(
+        `select t.number, to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') at,
+           round((extract(epoch from e.created_at - coalesce(
+             (select max(p.created_at) from escalations p where p.ticket_id = e.ticket_id and p.created_at < e.created_at
+               and p.to_tier is not distinct from e.from_tier and p.from_tier is distinct from p.to_tier),
+             t.created_at)) / 6)::numeric)::float8 / 10 m
+         from escalations e join tickets t on t.id = e.ticket_id
+         where e.created_at >= $1 and e.created_at < $2 order by e.created_at, e.id`,
+        [START, END],
+      ),
+    );
+    expect(expected.length).toBeGreaterThan(50);
+    const r = await t.inject("GET", `/api/v1/reports/escalations.csv?${PERIOD}`);
+    const rows = parse(r.text, { bom: true, columns: true }) as Record<string, string>[];
+    expect(
+      rows.map((x) => [Number(x["Ticket number"]), x["Escalated at"], Number(x["Minutes in previous tier"])]),
+    ).toEqual(expected.map((x) => [Number(x.number), x.at, Number(x.m)]));
+  });
+
   it("the escalation export streams every record of the period once, in order, across batches", async () => {
     // Records sharing one instant across a batch boundary: the keyset must neither skip nor repeat them.
     const ticket = (await t.db.selectFrom("tickets").select("id").limit(1).executeTakeFirstOrThrow()).id;
