@@ -1,15 +1,8 @@
 import { z } from "zod";
 import { Id, Instant, Int32, LIMITS, PageQuery } from "./common.ts";
-import { Language } from "./tickets.ts";
+import { Language, Tag } from "./tickets.ts";
 
 /** Schemas of the channels part: knowledge base, satisfaction surveys, engineering links, mail templates. */
-
-const Tag = z
-  .string()
-  .trim()
-  .min(1)
-  .max(LIMITS.tag)
-  .regex(/^[\p{L}\p{N}_:.-]+$/u, "letters, digits, _ : . - only");
 
 // --- knowledge base (tier 0)
 

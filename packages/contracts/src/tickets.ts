@@ -7,7 +7,8 @@ export const Priority = z.enum(PRIORITIES);
 export const Channel = z.enum(CHANNELS);
 export const ResolutionCode = z.enum(RESOLUTION_CODES);
 export const Language = z.enum(LANGUAGES);
-const Tag = z
+/** A ticket's (or an article's) tag: one word of letters, digits and _ : . - */
+export const Tag = z
   .string()
   .trim()
   .min(1)

@@ -1,16 +1,10 @@
 import { z } from "zod";
 import { Id, Instant, LIMITS } from "./common.ts";
 import { EscalationReason, EscalationTarget, QueueName } from "./engine.ts";
-import { Language, Message, Priority, ResolutionCode, TICKET_SORTS, Ticket, TicketStatus } from "./tickets.ts";
+import { Language, Message, Priority, ResolutionCode, TICKET_SORTS, Tag, Ticket, TicketStatus } from "./tickets.ts";
 
 /** The agent workspace: macros (canned replies), saved views of the ticket list, bulk changes. */
 
-const Tag = z
-  .string()
-  .trim()
-  .min(1)
-  .max(LIMITS.tag)
-  .regex(/^[\p{L}\p{N}_:.-]+$/u, "letters, digits, _ : . - only");
 const Name = z.string().trim().min(1, "a name is required").max(LIMITS.name);
 
 // --- Macros ---------------------------------------------------------------------------------
