@@ -432,6 +432,21 @@ export function createEscalationService(deps: {
         now,
       });
     }
+    // Collaborators follow the ticket through its moves (those already told above are not told twice).
+    const followers = ticket.collaborator_ids.filter(
+      (id) => !recipients.includes(id) && (actor.via === "system" || id !== actor.userId),
+    );
+    if (followers.length)
+      await effects.notify?.(trx, {
+        userIds: followers,
+        kind: "collaborator.escalated",
+        title: `#${ticket.number} ${ticket.subject}`,
+        body: `A ticket you follow moved from Tier ${decision.from.tier} to Tier ${ticket.tier}.`,
+        params: { number: ticket.number, subject: ticket.subject, from_tier: decision.from.tier, to_tier: ticket.tier },
+        ticketId: ticket.id,
+        key: `collaborator.escalated:${record.id}`,
+        now,
+      });
     await effects.webhook?.(
       trx,
       "ticket.escalated",

@@ -77,6 +77,25 @@ describe("collaborators", () => {
     ]);
   });
 
+  it("collaborators are told when the ticket moves to another tier; the one who moved it is not", async () => {
+    const { agent1, agent3 } = t.people;
+    const ticket = await t.createTicket({ subject: "Server lambat" }, agent1);
+    expect((await patch(agent1, ticket.id, { collaborator_ids: [agent3.id, agent1.id] })).status).toBe(200);
+    const res = await t.inject("POST", `/api/v1/tickets/${ticket.id}/escalations`, {
+      token: agent1.token,
+      body: { to: { tier: 2 }, reason: "too_complex", note: "Perlu tim teknis" },
+    });
+    expect(res.status).toBe(201);
+    expect(await notesOf(agent3, "collaborator.escalated")).toEqual([
+      expect.objectContaining({
+        ticket_id: ticket.id,
+        body: "A ticket you follow moved from Tier 1 to Tier 2.",
+        params: { number: ticket.number, subject: "Server lambat", from_tier: 1, to_tier: 2 },
+      }),
+    ]);
+    expect(await notesOf(agent1, "collaborator.escalated")).toEqual([]);
+  });
+
   it("a customer cannot set collaborators (403) and nothing is written", async () => {
     const { agent3, customer } = t.people;
     const ticket = await t.createTicket();

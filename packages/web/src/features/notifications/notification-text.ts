@@ -17,6 +17,7 @@ export const NOTIFICATION_KINDS = [
   "mention",
   "collaborator.added",
   "collaborator.customer_replied",
+  "collaborator.escalated",
 ] as const;
 
 const RULE_KINDS = new Set<string>(RULE_EVENT_TYPES);
@@ -68,6 +69,14 @@ export function notificationText(
   if (n.kind === "collaborator.added")
     return { title, body: t("collab.notify_added", { author: str(p.author) || t("notifications.someone") }) };
   if (n.kind === "collaborator.customer_replied") return { title, body: t("collab.notify_customer_replied") };
+  if (n.kind === "collaborator.escalated")
+    return {
+      title,
+      body:
+        p.from_tier !== undefined && p.to_tier !== undefined
+          ? t("collab.notify_escalated", { from: str(p.from_tier), to: str(p.to_tier) })
+          : t("collab.notify_moved"),
+    };
   if (n.kind === "escalated") {
     // Rows from before params: the body was the handoff note, or the bare reason ("sla_breach").
     if (!hasParams)
