@@ -5,6 +5,8 @@ import { CalendarsPage } from "./calendars/CalendarsPage.tsx";
 import { CategoriesPage } from "./CategoriesPage.tsx";
 import { GroupsPage } from "./GroupsPage.tsx";
 import { IntegrationsPage } from "./IntegrationsPage.tsx";
+import { KbArticlesPage } from "./kb/KbArticlesPage.tsx";
+import { MailTemplatesPage } from "./kb/MailTemplatesPage.tsx";
 import { OrganizationsPage } from "./OrganizationsPage.tsx";
 import { RulesPage } from "./rules/RulesPage.tsx";
 import { SlaPoliciesPage } from "./sla/SlaPoliciesPage.tsx";
@@ -27,6 +29,8 @@ export function AdminRoutes() {
       <Route path="rules" element={<RulesPage />} />
       <Route path="webhooks" element={<WebhooksPage />} />
       <Route path="integrations" element={<IntegrationsPage />} />
+      <Route path="kb" element={<KbArticlesPage />} />
+      <Route path="mail-templates" element={<MailTemplatesPage />} />
       <Route path="tokens" element={<TokensPage />} />
       <Route path="audit" element={<AuditLogPage />} />
       <Route path="*" element={<Navigate to="tiers" replace />} />

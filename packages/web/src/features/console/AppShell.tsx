@@ -23,6 +23,8 @@ const ADMIN_SECTIONS = [
   "rules",
   "webhooks",
   "integrations",
+  "kb",
+  "mail-templates",
   "tokens",
   "audit",
 ] as const;
@@ -31,6 +33,8 @@ const ADMIN_SECTIONS = [
 const ADMIN_LABELS: Partial<Record<(typeof ADMIN_SECTIONS)[number], string>> = {
   organizations: "adminScreens.nav.organizations",
   integrations: "adminScreens.nav.integrations",
+  kb: "kbAdmin.nav.kb",
+  "mail-templates": "kbAdmin.nav.templates",
 };
 
 /** A queue's total beside its name in the navigation, read out as a sentence. */
