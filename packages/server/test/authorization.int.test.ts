@@ -54,6 +54,7 @@ const ROWS: Row[] = [
     body: () => ({ email: `${uniq("u").replace(" ", "")}@test.local`, name: "U", role: "customer" }),
     expect: all(401, 403, 403, 403, 403, 201),
   },
+  { name: "a customer's summary (customer panel)", method: "GET", url: () => `/api/v1/users/${t.people.customer.id}/summary`, expect: all(401, 403, 403, 200, 200, 200) },
   { name: "tune an agent's capacity", method: "PATCH", url: () => `/api/v1/users/${t.people.agent1.id}`, body: () => ({ agent: { capacity: 15 } }), expect: all(401, 403, 403, 403, 200, 200) },
   { name: "change an agent's role", method: "PATCH", url: () => `/api/v1/users/${t.people.agent1.id}`, body: () => ({ role: "agent" }), expect: all(401, 403, 403, 403, 403, 200) },
   { name: "list tiers", method: "GET", url: () => "/api/v1/tiers", expect: all(401, 403, 403, 200, 200, 200) },
