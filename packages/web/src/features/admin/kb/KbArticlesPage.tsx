@@ -66,7 +66,7 @@ export function KbArticlesPage() {
         </button>
       }
     >
-      <div className="toolbar row gap">
+      <div className="form-grid">
         <Field label={t("kbAdmin.kb.search")}>
           {(p) => <input {...p} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />}
         </Field>
@@ -114,42 +114,44 @@ export function KbArticlesPage() {
                 <td>{t(`kbAdmin.lang.${a.language}`)}</td>
                 <td>{t(`kbAdmin.status.${a.status}`)}</td>
                 <td>{fmt.format(new Date(a.updated_at))}</td>
-                <td className="row gap">
-                  <button
-                    type="button"
-                    className="button small"
-                    onClick={() => setEditing(a.id)}
-                    aria-label={t("admin.edit_named", { name: a.title })}
-                  >
-                    {t("admin.edit")}
-                  </button>
-                  <button
-                    type="button"
-                    className="button small"
-                    disabled={save.isPending}
-                    onClick={() =>
-                      save.mutate({ id: a.id, body: { status: a.status === "published" ? "draft" : "published" } })
-                    }
-                    aria-label={t(
-                      a.status === "published" ? "kbAdmin.kb.unpublish_named" : "kbAdmin.kb.publish_named",
-                      {
-                        title: a.title,
-                      },
-                    )}
-                  >
-                    {t(a.status === "published" ? "kbAdmin.kb.unpublish" : "kbAdmin.kb.publish")}
-                  </button>
-                  <button
-                    type="button"
-                    className="button small danger"
-                    disabled={remove.isPending}
-                    onClick={() => {
-                      if (window.confirm(t("kbAdmin.kb.delete_confirm", { title: a.title }))) remove.mutate(a.id);
-                    }}
-                    aria-label={t("kbAdmin.kb.delete_named", { title: a.title })}
-                  >
-                    {t("kbAdmin.kb.delete")}
-                  </button>
+                <td>
+                  <div className="button-row">
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() => setEditing(a.id)}
+                      aria-label={t("admin.edit_named", { name: a.title })}
+                    >
+                      {t("admin.edit")}
+                    </button>
+                    <button
+                      type="button"
+                      className="button small"
+                      disabled={save.isPending}
+                      onClick={() =>
+                        save.mutate({ id: a.id, body: { status: a.status === "published" ? "draft" : "published" } })
+                      }
+                      aria-label={t(
+                        a.status === "published" ? "kbAdmin.kb.unpublish_named" : "kbAdmin.kb.publish_named",
+                        {
+                          title: a.title,
+                        },
+                      )}
+                    >
+                      {t(a.status === "published" ? "kbAdmin.kb.unpublish" : "kbAdmin.kb.publish")}
+                    </button>
+                    <button
+                      type="button"
+                      className="button small danger"
+                      disabled={remove.isPending}
+                      onClick={() => {
+                        if (window.confirm(t("kbAdmin.kb.delete_confirm", { title: a.title }))) remove.mutate(a.id);
+                      }}
+                      aria-label={t("kbAdmin.kb.delete_named", { title: a.title })}
+                    >
+                      {t("kbAdmin.kb.delete")}
+                    </button>
+                  </div>
                 </td>
               </tr>
             ))}
@@ -215,7 +217,7 @@ function ArticleForm({ article, onDone }: { article: Article | null; onDone: () 
       <Field label={t("kbAdmin.kb.title")} error={fieldError("title")} required>
         {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} />}
       </Field>
-      <div className="row gap">
+      <div className="form-grid">
         <Field label={t("kbAdmin.kb.language")} hint={t("kbAdmin.kb.language_hint")} error={fieldError("language")}>
           {(p) => (
             <select {...p} value={language} onChange={(e) => setLanguage(e.target.value as Lang)}>
