@@ -201,7 +201,7 @@ export function reportsRoutes(api: Api, s: Services): void {
     },
     async (req, reply) => {
       const scope = await resolveReportQuery(db, req.actor, req.query, s.clock.now());
-      return sendCsv(reply, "escalations", scope, escalationCsvStream(db, scope));
+      return sendCsv(reply, "escalations", scope, escalationCsvStream(db, scope, s.database.kind));
     },
   );
 }
