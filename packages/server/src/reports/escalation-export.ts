@@ -116,36 +116,19 @@ async function namesOf(db: Kysely<DB>): Promise<Names> {
 
 type Cell = string | number | boolean | null | undefined;
 
-/** First characters a spreadsheet reads as a formula: such text gets a leading `'` (as CSV_OPTIONS' escape_formulas). */
-const FORMULA_START = new Set(["=", "+", "-", "@", "\t", "\r", "\uFF1D", "\uFF0B", "\uFF0D", "\uFF20"]);
-const NEEDS_QUOTES = /[",\r\n]/;
-
-/**
- * One CSV cell exactly as csv-stringify writes it with {@link CSV_OPTIONS} (booleans yes/no,
- * formulas escaped, RFC 4180 quoting), without its per-cell option handling: the export writes
- * hundreds of thousands of rows and that handling was most of its CPU time.
- */
-export function csvCell(v: Cell): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "boolean") return v ? "yes" : "no";
-  if (typeof v === "number") return String(v);
-  let s = v;
-  if (s === "") return s;
-  if (FORMULA_START.has(s[0]!)) s = `'${s}`;
-  return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 const HEADER = stringify([], { ...CSV_OPTIONS, columns: EXPORT_COLUMNS });
+/** A batch's rows after the header: csv-stringify's sync writer over the whole batch at once (one call, not one a row). */
+const { bom: _bom, header: _header, ...ROW_OPTIONS } = CSV_OPTIONS;
 
 type CsvRow = Omit<ExportRow, "id" | "ticket_id" | "at_text" | "at_us" | "ticket_us">;
 
 /** One batch's CSV text (the first with the byte-order mark and the header row). */
 function toCsvChunk(rows: CsvRow[], minutes: (number | null)[], names: Names, first: boolean): string {
   const name = (m: Map<string, string>, id: string | null) => (id ? (m.get(id) ?? id) : null);
-  let out = first ? HEADER : "";
+  const records: Cell[][] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    const record: Cell[] = [
+    records[i] = [
       r.number,
       r.subject,
       r.at_iso,
@@ -165,9 +148,8 @@ function toCsvChunk(rows: CsvRow[], minutes: (number | null)[], names: Names, fi
       r.note_written,
       minutes[i],
     ];
-    out += record.map(csvCell).join(",") + "\r\n";
   }
-  return out;
+  return (first ? HEADER : "") + stringify(records, ROW_OPTIONS);
 }
 
 /** The export's CSV text, one chunk per batch (the first with the byte-order mark and header row). */
