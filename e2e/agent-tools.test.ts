@@ -95,7 +95,9 @@ describe("agent tools", () => {
     await agent.page.goto(`/app/tickets/${ticket.id}`);
     await agent.page.getByRole("heading", { level: 1, name: new RegExp(subject) }).waitFor();
     await agent.page.getByLabel("Tambah tag").fill(tag);
-    await agent.page.getByRole("button", { name: "Tambah", exact: true }).click();
+    // The properties' own Add (the collaborators panel beside it has one too).
+    const properties = agent.page.getByRole("complementary", { name: "Properti tiket" });
+    await properties.getByRole("button", { name: "Tambah", exact: true }).click();
     await agent.page.getByRole("button", { name: `Hapus tag ${tag}` }).waitFor();
     expect((await agent.api.get<{ tags: string[] }>(`/tickets/${ticket.id}`)).tags).toContain(tag);
     await agent.page.getByRole("button", { name: `Hapus tag ${tag}` }).click();
