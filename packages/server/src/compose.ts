@@ -12,6 +12,7 @@ import type { TicketHook } from "./tickets/ticket-hooks.ts";
 import type { Services } from "./http/context.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { composeChannels } from "./channels/compose-channels.ts";
+import { composeChat } from "./channels/chat/compose-chat.ts";
 import type { DnsResolver } from "./channels/mail/sender-auth.ts";
 import { composeSla } from "./sla/compose-sla.ts";
 import { composeNotify } from "./notify/compose-notify.ts";
@@ -28,6 +29,7 @@ import type { BusinessMinutes, RequestResponseDue } from "./engine/escalation.se
 import { entryGroup } from "./engine/org-cache.ts";
 import type { DB, NewTicket, TicketRow } from "./db/schema.ts";
 import type { Transaction } from "kysely";
+import type { CustomerChannels } from "./channels/customer-channels.ts";
 
 export interface Composition extends Services {
   /** Records non-edit timeline events (SLA warnings, breaches, ratings) and runs the hooks. */
@@ -55,6 +57,8 @@ export interface Composition extends Services {
   engine?: ReturnType<typeof composeEngine>;
   /** True while this process's deadline worker is catching up on a backlog (the relay gives way). */
   timersBehind?: () => boolean;
+  /** Customer notices by the ticket's channel (channels/customer-channels.ts): channel parts register their deliverer. */
+  customerChannels?: CustomerChannels;
   /** DNS the mail intake verifies senders with (SPF, DKIM, DMARC); the system's when unset (tests set a fake). */
   mailDns?: DnsResolver;
   /** Background loops (timers, outbox relay, mail listener) started by `serve` or `worker`. */
@@ -147,6 +151,8 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   await composeNotify(services, wiring);
   await composeSla(services, wiring);
   await composeChannels(services, wiring);
+  // The web chat widget: tier-0 bot, handover to a chat ticket, live both ways.
+  await composeChat(services);
   services.extraRoutes!.push(auditRoutes);
   // The escalation review's reports and CSV exports.
   services.extraRoutes!.push(reportsRoutes);

@@ -6,11 +6,12 @@ import { createSurvey } from "./csat/csat.service.ts";
 import { enqueueWebhookEvent } from "../notify/fan-out.ts";
 import { webhookTicket } from "./integrations/webhooks.ts";
 import { recordInboundMail } from "./mail/inbound-context.ts";
-import { enqueueCustomerEmail, type TemplateKey, type TemplateVars } from "./mail/outbound.ts";
+import type { TemplateKey, TemplateVars } from "./mail/outbound.ts";
+import { createCustomerChannels, type CustomerChannels } from "./customer-channels.ts";
 import { periodicUpdateVars, type NextUpdate } from "./mail/engine-mail.ts";
 
-/** Channels a customer writes in from, whose new tickets are acknowledged by mail. */
-const ACKNOWLEDGED_CHANNELS = new Set(["email", "web"]);
+/** Channels a customer writes in from, whose new tickets are acknowledged (by the channel's own way: customer-channels.ts). */
+const ACKNOWLEDGED_CHANNELS = new Set(["email", "web", "whatsapp"]);
 /** A message stamped this far before `now` is an import: nobody is told about it. */
 const IMPORT_SLACK_MS = 60_000;
 const DONE = new Set(["solved", "closed"]);
@@ -19,17 +20,22 @@ export const ENGINEERING_TIER = 3;
 
 /**
  * The channels' reaction to every ticket change, in its transaction: record the inbound mail that
- * caused it, tell the customer (received, agent reply, waiting on you, solved with a survey, the
+ * caused it, tell the customer by the ticket's channel (received, agent reply, waiting on you, solved with a survey, the
  * periodic update the SLA promises while escalated), open a survey per solve, and call the
  * engineering webhooks when a ticket reaches tier 3.
  */
-export function channelsHook(config: Config, nextUpdate?: NextUpdate): TicketHook {
+export function channelsHook(
+  config: Config,
+  nextUpdate?: NextUpdate,
+  channels: CustomerChannels = createCustomerChannels(),
+): TicketHook {
   return async (trx, change) => {
     await recordInboundMail(trx, change);
     if (isImport(change)) return;
     const { ticket, previous, now } = change;
+    // Every customer notice goes by the ticket's channel (WhatsApp, chat…), email otherwise.
     const mail = (template: TemplateKey, vars: TemplateVars, occurrence: string) =>
-      enqueueCustomerEmail(trx, ticket, template, vars, now, { occurrence, config });
+      channels.notify(trx, { ticket, template, vars, now, occurrence, config });
 
     if (!previous) {
       if (ACKNOWLEDGED_CHANNELS.has(ticket.channel)) await mail("ticket.received", {}, "created");

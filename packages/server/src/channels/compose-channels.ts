@@ -15,6 +15,7 @@ import { engineCustomerEmail, type NextUpdate } from "./mail/engine-mail.ts";
 import { mailIntakeWorker } from "./mail/mail-intake.ts";
 import { mailTemplateRoutes } from "./mail/mail-templates.routes.ts";
 import { ensureSecret } from "./settings.ts";
+import { createCustomerChannels } from "./customer-channels.ts";
 
 /**
  * Wires the channels part (email intake and outbound mail, knowledge base, satisfaction surveys,
@@ -35,9 +36,11 @@ export async function composeChannels(app: Composition, wiring: ChannelWiring): 
 
   // The next update the SLA clocks promise, for the mails that tell the customer (escalated, periodic update).
   const nextUpdate: NextUpdate = async (trx, t, now) => (app.slaNextUpdate ? app.slaNextUpdate(trx, t, now) : null);
-  wiring.addHook(channelsHook(app.config, nextUpdate));
+  // Customer notices go by the ticket's channel: each channel part registers its deliverer here (email is the fallback).
+  const customerChannels = (app.customerChannels ??= createCustomerChannels());
+  wiring.addHook(channelsHook(app.config, nextUpdate, customerChannels));
   // The engine's customer mails (escalated, periodic update, request acknowledged) go out through the templates here.
-  if (app.engine) app.engine.effects.customerEmail = engineCustomerEmail(app.config, log, nextUpdate);
+  if (app.engine) app.engine.effects.customerEmail = engineCustomerEmail(app.config, log, nextUpdate, customerChannels);
 
   const inboundDeps: InboundDeps = {
     tickets: app.tickets,

@@ -4,13 +4,8 @@ import { customerTierLabel } from "@eskala/core/escalation";
 import type { Logger } from "pino";
 import type { DB, TicketRow } from "../../db/schema.ts";
 import type { EngineEffects } from "../../engine/effects.ts";
-import {
-  enqueueCustomerEmail,
-  formatInstant,
-  type MailConfig,
-  type TemplateKey,
-  type TemplateVars,
-} from "./outbound.ts";
+import { createCustomerChannels, type CustomerChannels } from "../customer-channels.ts";
+import { formatInstant, type MailConfig, type TemplateKey, type TemplateVars } from "./outbound.ts";
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const isTemplateKey = (k: string): k is TemplateKey => (MAIL_TEMPLATE_KEYS as readonly string[]).includes(k);
@@ -61,7 +56,8 @@ export async function nextUpdateText(
 }
 
 /**
- * The engine's `customerEmail` effect (escalated, periodic update, request acknowledged): instants
+ * The engine's `customerEmail` effect (escalated, periodic update, request acknowledged), sent by
+ * the ticket's channel: instants
  * are written in the customer's language, `due_at` fills `{{response_due_at}}`, and the next
  * update promised by the SLA clocks fills `{{next_update_at}}`.
  */
@@ -69,6 +65,7 @@ export function engineCustomerEmail(
   config: MailConfig,
   log: Logger,
   nextUpdate?: NextUpdate,
+  channels: CustomerChannels = createCustomerChannels(),
 ): NonNullable<EngineEffects["customerEmail"]> {
   return async (trx, ticket, template, vars, occurrenceKey, now) => {
     if (!isTemplateKey(template)) {
@@ -85,6 +82,7 @@ export function engineCustomerEmail(
         filled[key] ||= value;
     else if (PROMISING.has(template) && !filled.next_update_at && nextUpdate)
       filled.next_update_at = await nextUpdateText(nextUpdate, trx, ticket, now);
-    await enqueueCustomerEmail(trx, ticket, template, filled, now, { occurrence: occurrenceKey, config });
+    // By the ticket's channel (customer-channels.ts): WhatsApp, chat… or email.
+    await channels.notify(trx, { ticket, template, vars: filled, now, occurrence: occurrenceKey, config });
   };
 }
