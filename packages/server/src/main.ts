@@ -9,6 +9,8 @@ import { migrate } from "./db/migrate.ts";
 import { seedDemo, type DemoLogin } from "./seed/demo.ts";
 import { hasDemoCustomers, startDemoLive } from "./seed/demo-live.ts";
 import { seedBulkTickets } from "./seed/bulk.ts";
+import { startProgress } from "./lib/progress.ts";
+import { recomputeOpenTickets } from "./sla/compose-sla.ts";
 
 const program = new Command("eskala")
   .description("Eskala: the help desk built around ticket escalation")
@@ -33,7 +35,7 @@ program
     const app = await compose(cfg);
     let logins: DemoLogin[] | null = null;
     if (cfg.ESKALA_DEMO) {
-      logins = await seedDemo(app, { onStage: (line) => console.log(line) });
+      logins = await seedDemo(app, { onStage: (line) => console.log(line), progress: startProgress });
       if (logins) log.info("seeded the demo contact center");
     }
     // In the demo each request is logged at debug level: the first start reads as what it did.
@@ -100,7 +102,14 @@ program
   .action(async () => {
     const cfg = config();
     const database = await openDatabase({ url: cfg.DATABASE_URL, dataDir: cfg.ESKALA_DATA_DIR });
-    const applied = await migrate(database.db);
+    let progress: ReturnType<typeof startProgress> | null = null;
+    const applied = await migrate(database.db, {
+      onProgress: (done, total) => {
+        progress ??= startProgress("migrate", { total, unit: "migrations" });
+        progress.update(done);
+      },
+    });
+    (progress as ReturnType<typeof startProgress> | null)?.finish();
     console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Up to date");
     await database.close();
   });
@@ -124,14 +133,17 @@ program
     const app = await compose(cfg);
     // Bulk tickets need the demo's structure (tiers, groups); without --demo it comes with no demo tickets.
     const onStage = (line: string) => console.log(line);
-    const logins = await seedDemo(app, opts.tickets && !opts.demo ? { tickets: 0, onStage } : { onStage });
+    const progress = startProgress;
+    const logins = await seedDemo(app, opts.tickets && !opts.demo ? { tickets: 0, onStage } : { onStage, progress });
     console.log(logins ? "Demo data seeded" : "Demo data already present");
     if (opts.tickets) {
-      const t0 = performance.now();
+      const bar = startProgress("seed", { total: opts.tickets, unit: "tickets" });
+      // Batches of 20,000 (about a second each) so the count moves while it works.
       const n = await seedBulkTickets(app.database.db, opts.tickets, {
-        onProgress: (d) => process.stdout.write(`\r${d} tickets`),
+        batch: 20_000,
+        onProgress: (d) => bar.update(d),
       });
-      console.log(`\nInserted ${n} tickets in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      bar.finish(`Inserted ${n} tickets in ${bar.elapsedSeconds().toFixed(1)} s`);
     }
     if (opts.live) {
       // The deadlines and deliveries are left to the serving process's workers.
@@ -149,6 +161,26 @@ program
       process.on("SIGINT", () => void stop());
       return;
     }
+    await app.close();
+  });
+
+program
+  .command("sla-recompute")
+  .description("Recompute the SLA clocks of every open ticket now (after a calendar or policy change)")
+  .action(async () => {
+    const app = await compose(config());
+    const bar = startProgress("sla-recompute", { unit: "tickets" });
+    const job = await recomputeOpenTickets(
+      app,
+      { kind: "all" },
+      {
+        onProgress: (done, total) => {
+          bar.setTotal(total);
+          bar.update(done);
+        },
+      },
+    );
+    bar.finish(`Recomputed ${job.done} open tickets in ${bar.elapsedSeconds().toFixed(1)} s`);
     await app.close();
   });
 

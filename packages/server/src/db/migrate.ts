@@ -17,7 +17,10 @@ export function listMigrations(): { name: string; sql: string }[] {
  * Applies the migrations not yet applied, each in its own transaction, the same way on PGlite and
  * PostgreSQL. An advisory lock keeps concurrent starts of several processes from racing.
  */
-export async function migrate(db: Kysely<DB>): Promise<string[]> {
+export async function migrate(
+  db: Kysely<DB>,
+  opts: { onProgress?: (done: number, total: number) => void } = {},
+): Promise<string[]> {
   const applied: string[] = [];
   await db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(7283401)`.execute(conn);
@@ -28,13 +31,14 @@ export async function migrate(db: Kysely<DB>): Promise<string[]> {
       const done = new Set(
         (await sql<{ name: string }>`select name from schema_migrations`.execute(conn)).rows.map((r) => r.name),
       );
-      for (const m of listMigrations()) {
-        if (done.has(m.name)) continue;
+      const pending = listMigrations().filter((m) => !done.has(m.name));
+      for (const m of pending) {
         await conn.transaction().execute(async (trx) => {
           await sql.raw(m.sql).execute(trx);
           await sql`insert into schema_migrations (name) values (${m.name})`.execute(trx);
         });
         applied.push(m.name);
+        opts.onProgress?.(applied.length, pending.length);
       }
     } finally {
       await sql`select pg_advisory_unlock(7283401)`.execute(conn);

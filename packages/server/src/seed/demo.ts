@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Composition } from "../compose.ts";
 import type { Actor } from "../auth/actor.ts";
 import { hashPassword } from "../auth/password.ts";
+import type { Progress } from "../lib/progress.ts";
 import { seedDemoMacros } from "./demo-macros.ts";
 import { CATEGORIES, CUSTOMERS, DEMO_PASSWORD, GROUPS, ORGANIZATIONS, STAFF, TIERS } from "./demo-data.ts";
 import { officeOpen, planOpenTickets, replayPastDeadlines, seedHistoryTicket, seedOpenTicket } from "./demo-day.ts";
@@ -26,9 +27,16 @@ export interface DemoLogin {
 /** Seeds the demo contact center unless groups are configured already. Returns the demo logins, or null when skipped. */
 export async function seedDemo(
   app: Composition,
-  opts: { tickets?: number; onStage?: (line: string) => void } = {},
+  opts: {
+    tickets?: number;
+    onStage?: (line: string) => void;
+    /** Progress of the long stages (lib/progress.ts `startProgress`); none when left out. */
+    progress?: (label: string, opts: { total: number; unit: string }) => Progress;
+  } = {},
 ): Promise<DemoLogin[] | null> {
   const say = opts.onStage ?? (() => {});
+  const progress = (label: string, total: number) =>
+    opts.progress?.(label, { total, unit: "tickets" }) ?? { increment: () => {}, finish: () => "" };
   const { db } = app.database;
   // A help desk that has any group configured is not empty: never seed over real data.
   const existing = await db
@@ -136,14 +144,24 @@ export async function seedDemo(
   const historyTotal = total - openTotal;
   const ctx = { app, admin: adminActor, random, now };
   if (historyTotal > 0) say(`Demo: ${historyTotal} solved and closed tickets of the last 30 days…`);
-  for (let i = 0; i < historyTotal; i++) await seedHistoryTicket(ctx, i, historyTotal);
+  const history = progress("Demo: solved and closed tickets", historyTotal);
+  for (let i = 0; i < historyTotal; i++) {
+    await seedHistoryTicket(ctx, i, historyTotal);
+    history.increment();
+  }
+  if (historyTotal > 0) history.finish();
   if (openTotal > 0) {
     const open = officeOpen(now);
     say(
       `Demo: ${openTotal} open tickets of today's working day (office hours ${open ? "open" : "closed: the tickets due soon are VIP ones, on the 24/7 calendar"})…`,
     );
     const slots = planOpenTickets(openTotal, random, open).sort((a, b) => b.age - a.age);
-    for (const slot of slots) await seedOpenTicket(ctx, slot);
+    const opened = progress("Demo: open tickets", slots.length);
+    for (const slot of slots) {
+      await seedOpenTicket(ctx, slot);
+      opened.increment();
+    }
+    opened.finish();
     say("Demo: replaying today's deadlines up to now (warnings, breaches, escalations as history)…");
     await replayPastDeadlines(app, now);
   }
@@ -170,21 +188,47 @@ async function seedDemoRules(app: Composition, admin: Actor) {
   const rules = app.engine?.rules;
   if (!rules) return;
   const defs = [
-    { name: "Tangga SLA 50%: beri tahu penanggung jawab", event: "sla.warning", conditions: { all: [{ field: "event.threshold", op: "is", value: 0.5 }] }, actions: [{ type: "notify", channel: "assignee" }] },
-    { name: "Tangga SLA 75%: beri tahu supervisor", event: "sla.warning", conditions: { all: [{ field: "event.threshold", op: "is", value: 0.75 }] }, actions: [{ type: "notify", channel: "supervisor" }] },
+    {
+      name: "Tangga SLA 50%: beri tahu penanggung jawab",
+      event: "sla.warning",
+      conditions: { all: [{ field: "event.threshold", op: "is", value: 0.5 }] },
+      actions: [{ type: "notify", channel: "assignee" }],
+    },
+    {
+      name: "Tangga SLA 75%: beri tahu supervisor",
+      event: "sla.warning",
+      conditions: { all: [{ field: "event.threshold", op: "is", value: 0.75 }] },
+      actions: [{ type: "notify", channel: "supervisor" }],
+    },
     {
       name: "SLA terlewati: naik ke tier berikutnya",
       event: "sla.breached",
       conditions: { all: [{ field: "event.target", op: "in", value: ["first_response", "resolution"] }] },
-      actions: [{ type: "escalate", to: { tier: "next" }, reason: "sla_breach" }, { type: "notify", channel: "supervisor" }],
+      actions: [
+        { type: "escalate", to: { tier: "next" }, reason: "sla_breach" },
+        { type: "notify", channel: "supervisor" },
+      ],
     },
-    { name: "Anggaran waktu tier habis: naik tier", event: "tier.budget_exceeded", conditions: {}, actions: [{ type: "escalate", to: { tier: "next" }, reason: "too_slow" }] },
-    { name: "Permintaan eskalasi pelanggan: beri tahu supervisor", event: "escalation.requested", conditions: {}, actions: [{ type: "notify", channel: "supervisor" }] },
+    {
+      name: "Anggaran waktu tier habis: naik tier",
+      event: "tier.budget_exceeded",
+      conditions: {},
+      actions: [{ type: "escalate", to: { tier: "next" }, reason: "too_slow" }],
+    },
+    {
+      name: "Permintaan eskalasi pelanggan: beri tahu supervisor",
+      event: "escalation.requested",
+      conditions: {},
+      actions: [{ type: "notify", channel: "supervisor" }],
+    },
     {
       name: "Sentimen sangat negatif: prioritas tinggi",
       event: "sentiment.negative",
       conditions: { all: [{ field: "priority", op: "in", value: ["low", "medium"] }] },
-      actions: [{ type: "set_priority", priority: "high" }, { type: "add_tag", tag: "sentimen-negatif" }],
+      actions: [
+        { type: "set_priority", priority: "high" },
+        { type: "add_tag", tag: "sentimen-negatif" },
+      ],
     },
   ];
   for (const def of defs) await rules.create(admin, def);

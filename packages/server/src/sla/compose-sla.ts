@@ -122,7 +122,11 @@ export function slaOf(app: object): SlaModule {
  * Recomputes open tickets now, batch by batch (all of them by default, or those under the given
  * policies), recording a job like the background recompute does. Returns the job and its count.
  */
-export async function recomputeOpenTickets(app: object, filter: Partial<RecomputeFilter> = {}) {
+export async function recomputeOpenTickets(
+  app: object,
+  filter: Partial<RecomputeFilter> = {},
+  opts: { onProgress?: (done: number, total: number) => void } = {},
+) {
   const kind = filter.kind ?? (filter.policyIds ? "policy" : "all");
-  return slaOf(app).recompute.runToEnd({ ...filter, kind });
+  return slaOf(app).recompute.runToEnd({ ...filter, kind }, opts);
 }

@@ -128,12 +128,25 @@ export function createRecomputeService(deps: {
   };
 
   /** Runs a job to its end here and now, one transaction per batch (tests, demo seeding, CLI). */
-  async function runToEnd(filter: RecomputeFilter): Promise<{ id: string; done: number }> {
+  async function runToEnd(
+    filter: RecomputeFilter,
+    opts: { onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<{ id: string; done: number }> {
     const now = deps.clock.now();
     const id = await db.transaction().execute((trx) => enqueue(trx, filter, now, { schedule: false }));
+    const progress = async () => {
+      if (!opts.onProgress) return;
+      const job = await slaDb(db)
+        .selectFrom("sla_recompute_jobs")
+        .select(["done", "total"])
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
+      opts.onProgress(job.done, job.total);
+    };
     try {
+      await progress();
       while (await db.transaction().execute((trx) => runBatch(trx, id, deps.clock.now()))) {
-        /* next batch */
+        await progress();
       }
     } catch (err) {
       await slaDb(db)
