@@ -23,6 +23,7 @@
  * order: a ticket's messages after the ticket.
  *
  * Stability: version 1. Only additive changes (new optional fields, new files); say so here.
+ * Added: `tickets[].attachments` (files of the ticket's description, not of a message).
  */
 import { z } from "zod";
 import { CHANNELS, LANGUAGES, PRIORITIES, RESOLUTION_CODES, TICKET_STATUSES } from "@eskala/core";
@@ -118,6 +119,15 @@ export const TransferSatisfaction = z.object({
   rated_at: OptionalInstant,
 });
 
+export const TransferAttachment = z.object({
+  name: z.string().trim().min(1).max(255),
+  content_type: z.string().max(255).default("application/octet-stream"),
+  size: z.number().int().nonnegative(),
+  /** Relative to the export's `attachments/` folder; absent when the file was not exported. */
+  path: z.string().max(1000).nullish(),
+});
+export type TransferAttachment = z.infer<typeof TransferAttachment>;
+
 export const TransferTicket = z.object({
   key: Key,
   /** The ticket's number in the source system, kept and searchable as `#number`. */
@@ -146,17 +156,10 @@ export const TransferTicket = z.object({
   /** How it was resolved, in words (kept as an internal note when the source has no such message). */
   resolution: z.string().max(10_000).nullish(),
   satisfaction: TransferSatisfaction.nullish(),
+  /** Added (export): files attached to the ticket itself (its description), not to a message. */
+  attachments: z.array(TransferAttachment).max(100).optional(),
 });
 export type TransferTicket = z.infer<typeof TransferTicket>;
-
-export const TransferAttachment = z.object({
-  name: z.string().trim().min(1).max(255),
-  content_type: z.string().max(255).default("application/octet-stream"),
-  size: z.number().int().nonnegative(),
-  /** Relative to the export's `attachments/` folder; absent when the file was not exported. */
-  path: z.string().max(1000).nullish(),
-});
-export type TransferAttachment = z.infer<typeof TransferAttachment>;
 
 export const TransferMessage = z.object({
   key: Key,
