@@ -1,11 +1,12 @@
-import type { Composition } from "../compose.ts";
+import type { Services } from "../http/context.ts";
+import type { TicketEventService } from "../tickets/ticket-event.service.ts";
 import type { ChannelWiring } from "../channels/compose-channels.ts";
 import { analyzeSentiment } from "@eskala/core/sentiment";
 import { SYSTEM_ACTOR } from "../auth/actor.ts";
 import type { EngineEffects } from "./effects.ts";
 import { createEngineHook } from "./engine.hook.ts";
 import { engineRoutes } from "./engine.routes.ts";
-import { createEscalationService } from "./escalation.service.ts";
+import { createEscalationService, type BusinessMinutes, type RequestResponseDue } from "./escalation.service.ts";
 import { createOrgCache } from "./org-cache.ts";
 import { createRulesService } from "./rules.service.ts";
 import { enqueueNotification, enqueueWebhookEvent } from "../notify/fan-out.ts";
@@ -13,15 +14,29 @@ import type { Transaction } from "kysely";
 import type { DB } from "../db/schema.ts";
 import { updateTicket } from "../tickets/ticket.repo.ts";
 import type { TimelineEvent } from "../tickets/ticket-events.ts";
-import { recordChange } from "../tickets/ticket-hooks.ts";
+import { recordChange, type TicketHook } from "../tickets/ticket-hooks.ts";
 import { fillAgent } from "./routing.ts";
+import type { TimerHandler } from "./timers.ts";
+
+/**
+ * What the engine uses of the composition: the shared services, the hooks and timer kinds it
+ * joins, the slot it fills (`scoreSentiment`) and the SLA part's slots it reads when it runs.
+ */
+export interface EngineHost extends Pick<Services, "database" | "clock" | "extraRoutes"> {
+  hooks: TicketHook[];
+  timerHandlers: Map<string, TimerHandler>;
+  events: TicketEventService;
+  scoreSentiment?: (text: string) => number | null;
+  slaRequestDue?: RequestResponseDue;
+  slaBusinessMinutes?: BusinessMinutes;
+}
 
 /**
  * Wires the escalation engine: org cache, escalation service, rules, the engine hook (routing,
  * rules), the timer handlers it owns, and its routes. `effects` are filled in by the parts that
  * deliver (channels for customer email, notify for notifications and webhooks).
  */
-export function composeEngine(app: Composition, wiring: ChannelWiring) {
+export function composeEngine(app: EngineHost, wiring: Pick<ChannelWiring, "addHook">) {
   const { db } = app.database;
   const org = createOrgCache({ db, clock: app.clock });
   const effects: EngineEffects = {

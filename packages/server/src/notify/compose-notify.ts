@@ -1,10 +1,11 @@
 import type { WorkerName } from "../config.ts";
 import pino from "pino";
 import { isCredentialLive } from "../auth/session-end.ts";
-import type { Composition } from "../compose.ts";
+import type { Services } from "../http/context.ts";
 import { emailHandler } from "../outbox/deliver-email.ts";
 import { notificationHandler } from "../outbox/deliver-notification.ts";
 import { webhookHandler } from "../outbox/deliver-webhook.ts";
+import { whatsappHandler } from "../channels/whatsapp/deliver.ts";
 import { createOutboundGuard, type ResolveAll } from "../outbox/outbound-guard.ts";
 import { createOutboxRelay, type OutboxRelay, type RelayOptions } from "../outbox/relay.ts";
 import type { TicketHook } from "../tickets/ticket-hooks.ts";
@@ -23,11 +24,17 @@ export interface NotifyWiring {
   addWorker: (name: WorkerName, start: () => Promise<() => Promise<void>>) => void;
 }
 
+/** What the notify part uses of the composition: the shared services and whether the deadlines are behind. */
+export interface NotifyHost extends Pick<Services, "config" | "database" | "clock" | "auth" | "extraRoutes"> {
+  /** True while this process's deadline worker is catching up (the relay gives way). */
+  timersBehind?: () => boolean;
+}
+
 /**
  * Wires notifications into the composition: the outbox relay (email, webhooks, in-app), the
  * webhook and notification routes, and the live stream with the ticket hook that feeds it.
  */
-export async function composeNotify(app: Composition, wiring: NotifyWiring): Promise<void> {
+export async function composeNotify(app: NotifyHost, wiring: NotifyWiring): Promise<void> {
   const log = pino({ level: app.config.LOG_LEVEL }).child({ part: "notify" });
   const hub = createLiveHub(app.database, (err) => log.warn({ err }, "live signal dropped"));
   // PGlite's LISTEN runs on its one connection: take it now, while no request's transaction is open.
@@ -71,7 +78,7 @@ export async function composeNotify(app: Composition, wiring: NotifyWiring): Pro
 
 /** The relay with Eskala's delivery kinds; tests build their own around a test clock. */
 export function createNotifyRelay(
-  app: Pick<Composition, "database" | "clock" | "config">,
+  app: Pick<Services, "database" | "clock" | "config">,
   opts: RelayOptions & { webhookTimeoutMs?: number; resolve?: ResolveAll } = {},
 ): OutboxRelay {
   return createOutboxRelay(
@@ -90,6 +97,14 @@ export function createNotifyRelay(
           ...(opts.webhookTimeoutMs ? { timeoutMs: opts.webhookTimeoutMs } : {}),
         }),
         notification: notificationHandler(),
+        // WhatsApp Cloud API calls; media files only from public addresses or the API's own host.
+        whatsapp: whatsappHandler({
+          config: app.config,
+          guard: createOutboundGuard({
+            allow: [app.config.ESKALA_WEBHOOK_ALLOW, new URL(app.config.ESKALA_WHATSAPP_API_URL).hostname].join(","),
+            ...(opts.resolve ? { resolve: opts.resolve } : {}),
+          }),
+        }),
       },
     },
     opts,

@@ -5,8 +5,11 @@ import type { WorkerName } from "../config.ts";
  */
 import type { Kysely, Transaction } from "kysely";
 import { ALWAYS_OPEN, addBusinessMinutes, businessMinutesBetween } from "@eskala/core/calendar";
-import type { Composition } from "../compose.ts";
-import type { DB, TicketRow } from "../db/schema.ts";
+import type { DB, NewTicket, TicketRow } from "../db/schema.ts";
+import type { BusinessMinutes, RequestResponseDue } from "../engine/escalation.service.ts";
+import type { TicketLocker, TimerHandler } from "../engine/timers.ts";
+import type { Services } from "../http/context.ts";
+import type { TicketEventService } from "../tickets/ticket-event.service.ts";
 import type { TicketHook } from "../tickets/ticket-hooks.ts";
 import { createCalendarService } from "./calendar.service.ts";
 import { SLA_TIMER_KINDS } from "./plan.ts";
@@ -25,6 +28,24 @@ export interface SlaWiring {
   addWorker: (name: WorkerName, start: () => Promise<() => Promise<void>>) => void;
 }
 
+/**
+ * What the SLA part uses of the composition: the shared services, timeline events, the timer kinds
+ * and batch locker it provides, and the slots it fills for the engine and the channels.
+ */
+export interface SlaHost extends Pick<Services, "database" | "clock" | "config" | "extraRoutes" | "ticketExtras"> {
+  events: TicketEventService;
+  timerHandlers: Map<string, TimerHandler>;
+  timerLocker?: TicketLocker;
+  slaRequestDue?: RequestResponseDue;
+  slaBusinessMinutes?: BusinessMinutes;
+  slaNextUpdate?: (
+    trx: Transaction<DB>,
+    ticket: TicketRow,
+    now: Date,
+  ) => Promise<{ at: Date; timeZone: string } | null>;
+  slaPolicyAtCreation?: (trx: Transaction<DB>, draft: NewTicket) => Promise<string | null | undefined>;
+}
+
 /** Several processes share PostgreSQL: another process's edit is seen within this long. */
 const CONFIG_TTL_MS = 2_000;
 
@@ -32,7 +53,7 @@ const modules = new WeakMap<object, SlaModule>();
 
 export type SlaModule = Awaited<ReturnType<typeof buildSla>>;
 
-function buildSla(app: Composition) {
+function buildSla(app: SlaHost) {
   const db = app.database.db;
   // One process owns an embedded database, so its own writes are the only ones: no TTL needed.
   const cache = createSlaConfigCache({ ttlMs: app.database.kind === "pglite" ? null : CONFIG_TTL_MS });
@@ -70,7 +91,7 @@ function buildSla(app: Composition) {
 }
 
 /** Registers the SLA part on the composition; returns its services for the parts that build on it. */
-export async function composeSla(app: Composition, wiring: SlaWiring): Promise<SlaModule> {
+export async function composeSla(app: SlaHost, wiring: SlaWiring): Promise<SlaModule> {
   const sla = buildSla(app);
   wiring.addHook(sla.hook);
   for (const kind of SLA_TIMER_KINDS) app.timerHandlers.set(kind, sla.engine.fire);

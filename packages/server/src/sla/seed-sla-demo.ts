@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import { validateCalendar, type Calendar } from "@eskala/core/calendar";
 import { validateSlaPolicy, type SlaTargets } from "@eskala/core/sla";
 import type { Priority } from "@eskala/core";
-import type { Composition } from "../compose.ts";
+import type { Services } from "../http/context.ts";
 import type { PolicyDefinition } from "./sla-config.ts";
 
 const WEEKDAY: [string, string][] = [
@@ -74,7 +74,7 @@ export const DEMO_POLICIES: { name: string; calendar: string; definition: Policy
 ];
 
 /** Inserts the demo calendars and policies unless a calendar exists; returns whether it seeded. */
-export async function seedSlaDemo(app: Pick<Composition, "database" | "clock">): Promise<boolean> {
+export async function seedSlaDemo(app: Pick<Services, "database" | "clock">): Promise<boolean> {
   const { db } = app.database;
   const now = app.clock.now();
   return db.transaction().execute(async (trx) => {
