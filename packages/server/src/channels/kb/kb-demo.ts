@@ -1,4 +1,4 @@
-import type { Composition } from "../../compose.ts";
+import type { Services } from "../../http/context.ts";
 import { markdownToText } from "./markdown.ts";
 
 interface DemoArticle {
@@ -101,7 +101,7 @@ export const DEMO_ARTICLES: DemoArticle[] = [
  * Seeds the demo help center once: only into an empty knowledge base, and only by the first
  * process to claim the `demo.kb_seeded` setting (several processes may start together).
  */
-export async function seedChannelsDemo(app: Pick<Composition, "database" | "clock">): Promise<number> {
+export async function seedChannelsDemo(app: Pick<Services, "database" | "clock">): Promise<number> {
   const { db } = app.database;
   const now = app.clock.now();
   return db.transaction().execute(async (trx) => {

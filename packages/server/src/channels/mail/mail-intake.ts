@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Composition } from "../../compose.ts";
+import type { Services } from "../../http/context.ts";
 import { mailboxCache, parseRecipient } from "./addresses.ts";
 import { processInboundMail, type InboundDeps } from "./inbound.ts";
 import { startSmtpListener, type RecipientVerdict, type SmtpListener } from "./smtp-listener.ts";
@@ -15,7 +15,12 @@ export function smtpListenerPort(app: object): number | null {
  * The email intake worker: an SMTP listener on ESKALA_SMTP_PORT (bound to HOST) that accepts
  * mail for the groups' addresses in ESKALA_MAIL_DOMAIN and turns it into tickets and replies.
  */
-export function mailIntakeWorker(app: Composition, deps: InboundDeps, secret: string, log: Logger) {
+export function mailIntakeWorker(
+  app: Pick<Services, "config" | "database">,
+  deps: InboundDeps,
+  secret: string,
+  log: Logger,
+) {
   const domain = app.config.ESKALA_MAIL_DOMAIN;
   const boxes = mailboxCache(app.database.db, domain);
   const checkRecipient = async (address: string): Promise<RecipientVerdict> => {
