@@ -11,3 +11,4 @@ export * from "./agent-tools.ts";
 export * from "./workspace.ts";
 export * from "./reports.ts";
 export * from "./patterns.ts";
+export * from "./chat.ts";

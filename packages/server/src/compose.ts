@@ -12,6 +12,7 @@ import type { TicketHook } from "./tickets/ticket-hooks.ts";
 import type { Services } from "./http/context.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { composeChannels } from "./channels/compose-channels.ts";
+import { composeChat } from "./channels/chat/compose-chat.ts";
 import type { DnsResolver } from "./channels/mail/sender-auth.ts";
 import { composeSla } from "./sla/compose-sla.ts";
 import { composeNotify } from "./notify/compose-notify.ts";
@@ -150,6 +151,8 @@ export async function compose(config: Config, opts: { clock?: Clock; database?: 
   await composeNotify(services, wiring);
   await composeSla(services, wiring);
   await composeChannels(services, wiring);
+  // The web chat widget: tier-0 bot, handover to a chat ticket, live both ways.
+  await composeChat(services);
   services.extraRoutes!.push(auditRoutes);
   // The escalation review's reports and CSV exports.
   services.extraRoutes!.push(reportsRoutes);

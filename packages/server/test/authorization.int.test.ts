@@ -70,6 +70,8 @@ const ROWS: Row[] = [
   { name: "create a category", method: "POST", url: () => "/api/v1/categories", body: () => ({ name: uniq("Cat"), skill: "billing" }), expect: all(401, 403, 403, 403, 403, 201) },
   { name: "list API tokens", method: "GET", url: () => "/api/v1/tokens", expect: all(401, 403, 403, 403, 403, 200) },
   { name: "create an API token", method: "POST", url: () => "/api/v1/tokens", body: () => ({ name: "bot" }), expect: all(401, 403, 403, 403, 403, 201) },
+  { name: "web chat figures (deflections, handovers)", method: "GET", url: () => "/api/v1/chat/stats", expect: all(401, 403, 403, 403, 200, 200) },
+  { name: "list chat host sites", method: "GET", url: () => "/api/v1/chat/sites", expect: all(401, 403, 403, 403, 403, 200) },
 ];
 
 describe("authorization matrix", () => {

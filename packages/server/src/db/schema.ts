@@ -1,6 +1,7 @@
 import type { Channel, Language, Priority, ResolutionCode, TicketStatus } from "@eskala/core";
 import type { Handoff } from "@eskala/core/escalation";
 import type { ChannelTables } from "./schema-channels.ts";
+import type { ChatTables } from "./schema-chat.ts";
 import type { AuthTables } from "./schema-auth.ts";
 import type { ProblemTables } from "./schema-problems.ts";
 import type { WorkspaceTables } from "./schema-workspace.ts";
@@ -186,7 +187,7 @@ export interface SessionsTable {
   expires_at: Date;
 }
 
-export interface DB extends EngineTables, ChannelTables, AuthTables, WorkspaceTables, ProblemTables {
+export interface DB extends EngineTables, ChannelTables, AuthTables, WorkspaceTables, ProblemTables, ChatTables {
   tiers: TiersTable;
   organizations: OrganizationsTable;
   users: UsersTable;

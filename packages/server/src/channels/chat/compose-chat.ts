@@ -1,0 +1,23 @@
+import type { TicketSla } from "@eskala/contracts";
+import type { Composition } from "../../compose.ts";
+import { ensureSecret } from "../settings.ts";
+import { chatRoutes } from "./chat.routes.ts";
+import { createChatService } from "./chat.service.ts";
+
+/** Wires the web chat (widget script, tier-0 bot, handover to a `chat` ticket, live stream). */
+export async function composeChat(app: Composition): Promise<void> {
+  const secret = await ensureSecret(app.database.db, app.config);
+  const chat = createChatService({
+    database: app.database,
+    tickets: app.tickets,
+    messages: app.messages,
+    secret,
+    firstResponseDue: async (ticketId) => {
+      const sla = (await app.ticketExtras?.sla?.(ticketId, { role: "customer" })) as TicketSla | undefined;
+      const clock = sla?.clocks.find((c) => c.target === "first_response" && !c.achieved_at);
+      return clock?.due_at ?? null;
+    },
+  });
+  app.extraRoutes ??= [];
+  app.extraRoutes.push(chatRoutes(chat));
+}
