@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock, startTestApp, type TestApp } from "./harness.ts";
 import { MAGIC_LINKS_PER_ADDRESS } from "../src/auth/magic-link.service.ts";
-import { MIN_LINK_ANSWER_MS } from "../src/http/magic-link.routes.ts";
+import { MIN_LINK_ANSWER_MS } from "../src/auth/magic-link.routes.ts";
 import type { EmailPayload } from "../src/outbox/outbox.ts";
 
 const clock = manualClock(new Date("2026-03-02T03:00:00Z"));

@@ -1,11 +1,11 @@
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { LoginBody, Problem, Session, UpdateMeBody, User } from "@eskala/contracts";
-import { requireActor } from "../auth/actor.ts";
-import { createLoginThrottle } from "../auth/login-throttle.ts";
+import { requireActor } from "./actor.ts";
+import { createLoginThrottle } from "./login-throttle.ts";
 import { AppError } from "../lib/app-error.ts";
-import { SESSION_COOKIE } from "./auth.hook.ts";
-import type { Api, Services } from "./context.ts";
+import { SESSION_COOKIE } from "../http/auth.hook.ts";
+import type { Api, Services } from "../http/context.ts";
 
 /** Sets the cookie of a session just opened (password or emailed link) and answers with its user and CSRF token. */
 export async function sendSession(

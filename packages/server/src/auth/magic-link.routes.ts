@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { MagicLinkBody, Problem, RedeemMagicLinkBody, Session } from "@eskala/contracts";
-import { createMagicLinkService } from "../auth/magic-link.service.ts";
+import { createMagicLinkService } from "./magic-link.service.ts";
 import { sendSession } from "./auth.routes.ts";
-import type { Api, Services } from "./context.ts";
+import type { Api, Services } from "../http/context.ts";
 
 /**
  * Every answer to a link request takes at least this long: sending a customer's link (a lookup, a

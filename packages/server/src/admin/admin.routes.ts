@@ -23,7 +23,7 @@ import {
 } from "@eskala/contracts";
 import { requireActor, requireRole } from "../auth/actor.ts";
 import { AppError } from "../lib/app-error.ts";
-import type { Api, Services } from "./context.ts";
+import type { Api, Services } from "../http/context.ts";
 
 const IdParams = z.object({ id: Id });
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem };

@@ -15,10 +15,10 @@ import {
   page,
 } from "@eskala/contracts";
 import { requireActor } from "../auth/actor.ts";
-import { presentTicket, presentTicketSummary } from "../tickets/ticket.presenter.ts";
-import { customerTicket, customerTicketSummary } from "../tickets/customer-view.ts";
-import { listTickets } from "../tickets/ticket-list.ts";
-import type { Api, Services } from "./context.ts";
+import { presentTicket, presentTicketSummary } from "./ticket.presenter.ts";
+import { customerTicket, customerTicketSummary } from "./customer-view.ts";
+import { listTickets } from "./ticket-list.ts";
+import type { Api, Services } from "../http/context.ts";
 
 const IdParams = z.object({ id: Id });
 /** A customer gets the customer view of a ticket (tickets/customer-view.ts); staff the full one. */
@@ -86,7 +86,8 @@ export function ticketRoutes(api: Api, s: Services): void {
         response: { 200: TicketOrCustomer, ...errors },
       },
     },
-    async (req) => present(await s.tickets.update(requireActor(req.actor), req.params.id, req.body, s.clock.now()), req.actor!),
+    async (req) =>
+      present(await s.tickets.update(requireActor(req.actor), req.params.id, req.body, s.clock.now()), req.actor!),
   );
 
   api.get(
