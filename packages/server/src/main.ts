@@ -11,6 +11,7 @@ import { hasDemoCustomers, startDemoLive } from "./seed/demo-live.ts";
 import { seedBulkTickets } from "./seed/bulk.ts";
 import { startProgress } from "./lib/progress.ts";
 import { recomputeOpenTickets } from "./sla/compose-sla.ts";
+import { exportData, ExportError } from "./transfer/export.ts";
 
 const program = new Command("eskala")
   .description("Eskala: the help desk built around ticket escalation")
@@ -182,6 +183,68 @@ program
     );
     bar.finish(`Recomputed ${job.done} open tickets in ${bar.elapsedSeconds().toFixed(1)} s`);
     await app.close();
+  });
+
+/** An instant or a day (`2026-03-01`, UTC midnight) of the command line. */
+function instantOption(name: string) {
+  return (v: string) => {
+    const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+    if (Number.isNaN(d.getTime()))
+      throw new Error(`${name} takes a date (2026-03-01) or an instant (2026-03-01T08:00:00+07:00)`);
+    return d;
+  };
+}
+
+program
+  .command("export")
+  .description("Export the data as JSON lines with a manifest and the attachments (issue 21's transfer format)")
+  .requiredOption("--out <dir>", "a new or empty folder to write into")
+  .option("--from <date>", "only tickets created from this day or instant on", instantOption("--from"))
+  .option("--to <date>", "only tickets created before this day or instant", instantOption("--to"))
+  .option("--organization <name or id>", "only this organisation's tickets and people")
+  .option("--requester <email>", "one customer's own data (an access request under UU PDP): public messages only")
+  .action(async (opts: { out: string; from?: Date; to?: Date; organization?: string; requester?: string }) => {
+    const cfg = config();
+    const database = await openDatabase({ url: cfg.DATABASE_URL, dataDir: cfg.ESKALA_DATA_DIR });
+    await migrate(database.db);
+    const bar = startProgress("export", { unit: "tickets" });
+    try {
+      const result = await exportData(database.db, {
+        ...opts,
+        onTotal: (n) => bar.setTotal(n),
+        onProgress: (n) => bar.update(n),
+      });
+      const c = result.manifest.counts;
+      bar.finish(
+        `Exported ${c.tickets ?? 0} tickets, ${c.messages ?? 0} messages, ${c.users ?? 0} people and ${result.attachments} attachments to ${opts.out} in ${bar.elapsedSeconds().toFixed(1)} s`,
+      );
+    } catch (err) {
+      bar.finish("export stopped");
+      await database.close();
+      if (err instanceof ExportError) {
+        console.error(err.message);
+        process.exit(1);
+      }
+      throw err;
+    }
+    await database.close();
+  });
+
+program
+  .command("import")
+  .description("Import tickets and people: eskala|zendesk|freshdesk DIR, or osticket mysql://… (issue 21)")
+  .argument("<source>", "eskala, zendesk, freshdesk or osticket")
+  .argument("<location>", "the export's folder, or the osTicket database's address")
+  .option("--dry-run", "write nothing: print what would be created and every record that would be skipped")
+  .option("--strict", "stop at the first bad record instead of skipping it")
+  .option("--batch-size <n>", "tickets per transaction (500)", (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error("--batch-size takes a positive whole number");
+    return n;
+  })
+  .action(async (source: string, location: string, opts: { dryRun?: boolean; strict?: boolean; batchSize?: number }) => {
+    const { runImportCommand } = await import("./transfer/import/import-command.ts");
+    process.exit(await runImportCommand(config(), source, location, opts));
   });
 
 await program.parseAsync(process.argv);

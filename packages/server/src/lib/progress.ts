@@ -71,6 +71,7 @@ export function startProgress(label: string, opts: ProgressOptions = {}): Progre
   let total = opts.total;
   let done = 0;
   let lastLine = started;
+  let printed = 0;
   let finished = false;
 
   const rate = () => {
@@ -81,10 +82,12 @@ export function startProgress(label: string, opts: ProgressOptions = {}): Progre
   let bar: SingleBar | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   if (plain) {
+    // From the timer: the count moved without a line yet, or a long step has been silent 30 s.
     const tick = () => {
-      if (now() - lastLine >= interval) line();
+      const quiet = now() - lastLine;
+      if (quiet >= interval && (done !== printed || quiet >= Math.max(10 * interval, 30_000))) line();
     };
-    timer = setInterval(tick, Math.min(interval, 1000));
+    timer = setInterval(tick, Math.max(100, Math.min(interval, 1000)));
     timer.unref?.();
   }
   /** The bar is drawn from the first count on, so a total set just after the start shapes it. */
@@ -107,6 +110,7 @@ export function startProgress(label: string, opts: ProgressOptions = {}): Progre
 
   function line() {
     lastLine = now();
+    printed = done;
     stream.write(progressLine(label, unit, done, total, lastLine - started) + "\n");
   }
 
