@@ -2,6 +2,7 @@ export * from "./common.ts";
 export * from "./tickets.ts";
 export * from "./admin.ts";
 export * from "./channels.ts";
+export * from "./mailboxes.ts";
 export * from "./engine.ts";
 export * from "./notify.ts";
 export * from "./sla.ts";

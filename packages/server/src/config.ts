@@ -4,8 +4,8 @@ const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
-/** The background workers a process can run (`ESKALA_WORKERS`): deadline timers, the outbox relay, inbound mail. */
-export const WORKER_NAMES = ["timers", "outbox", "mail"] as const;
+/** The background workers a process can run (`ESKALA_WORKERS`): deadline timers, the outbox relay, inbound mail, IMAP mailboxes. */
+export const WORKER_NAMES = ["timers", "outbox", "mail", "imap"] as const;
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -27,14 +27,14 @@ const ConfigSchema = z.object({
   ESKALA_WORKER: bool.default(true),
   ESKALA_WORKERS: z
     .string()
-    .default("timers,outbox,mail")
+    .default("timers,outbox,mail,imap")
     .transform((s) =>
       s
         .split(",")
         .map((w) => w.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.enum(WORKER_NAMES)).min(1, "name at least one of timers, outbox, mail")),
+    .pipe(z.array(z.enum(WORKER_NAMES)).min(1, "name at least one of timers, outbox, mail, imap")),
   ESKALA_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   /** Failed sign-ins to one account, from any addresses, in 15 minutes before addresses that failed must wait. */
   ESKALA_LOGIN_ACCOUNT_LIMIT: z.coerce.number().int().min(1).default(20),

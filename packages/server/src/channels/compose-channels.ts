@@ -14,6 +14,7 @@ import type { EscalationRequestsApi, InboundDeps } from "./mail/inbound.ts";
 import { engineCustomerEmail, type NextUpdate } from "./mail/engine-mail.ts";
 import { mailIntakeWorker } from "./mail/mail-intake.ts";
 import { mailTemplateRoutes } from "./mail/mail-templates.routes.ts";
+import { composeImap } from "./imap/compose-imap.ts";
 import { ensureSecret } from "./settings.ts";
 import { createCustomerChannels } from "./customer-channels.ts";
 
@@ -57,6 +58,7 @@ export async function composeChannels(app: Composition, wiring: ChannelWiring): 
     },
   };
   wiring.addWorker("mail", mailIntakeWorker(app, inboundDeps, secret, log));
+  composeImap(app, wiring, inboundDeps, secret, log);
 
   if (app.config.ESKALA_DEMO) {
     const n = await seedChannelsDemo(app);

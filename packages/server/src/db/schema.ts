@@ -5,6 +5,7 @@ import type { ChatTables } from "./schema-chat.ts";
 import type { AuthTables } from "./schema-auth.ts";
 import type { ProblemTables } from "./schema-problems.ts";
 import type { WorkspaceTables } from "./schema-workspace.ts";
+import type { MailboxTables } from "./schema-mailboxes.ts";
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
 /** Kysely's view of the tables in migrations/. Keep in step with the SQL files. */
@@ -187,7 +188,7 @@ export interface SessionsTable {
   expires_at: Date;
 }
 
-export interface DB extends EngineTables, ChannelTables, AuthTables, WorkspaceTables, ProblemTables, ChatTables {
+export interface DB extends EngineTables, ChannelTables, AuthTables, WorkspaceTables, ProblemTables, ChatTables, MailboxTables {
   tiers: TiersTable;
   organizations: OrganizationsTable;
   users: UsersTable;

@@ -15,7 +15,20 @@ export interface InboundMailContext {
   messageId: string;
   /** Set when the customer asked for escalation and the engine offers no escalation requests. */
   escalation?: { reason: string; text: string; authorId: string };
-  recorded?: boolean;
+  /**
+   * The transaction that recorded it. Not a flag: a group commit that fails (a duplicate in the
+   * group) tries each item again in a transaction of its own, which must record it again.
+   */
+  recordedIn?: object;
+  /** The IMAP message this mail was fetched as: recorded with the ticket or message, once. */
+  imap?: ImapImportKey;
+}
+
+/** One message of an IMAP folder: its mailbox, the folder's UIDVALIDITY and the message's UID. */
+export interface ImapImportKey {
+  mailboxId: string;
+  uidvalidity: number;
+  uid: number;
 }
 
 export const inboundMail = new AsyncLocalStorage<InboundMailContext>();
@@ -23,9 +36,9 @@ export const inboundMail = new AsyncLocalStorage<InboundMailContext>();
 /** The part of the channels hook that records the inbound mail of this change. */
 export async function recordInboundMail(trx: Transaction<DB>, change: TicketChange): Promise<void> {
   const ctx = inboundMail.getStore();
-  if (!ctx || ctx.recorded) return;
+  if (!ctx || ctx.recordedIn === trx) return;
   if (change.previous !== null && !change.message) return;
-  ctx.recorded = true;
+  ctx.recordedIn = trx;
   await trx
     .insertInto("mail_messages")
     .values({
@@ -37,6 +50,18 @@ export async function recordInboundMail(trx: Transaction<DB>, change: TicketChan
       created_at: change.now,
     })
     .execute();
+  if (ctx.imap)
+    await trx
+      .insertInto("imap_imports")
+      .values({
+        mailbox_id: ctx.imap.mailboxId,
+        uidvalidity: ctx.imap.uidvalidity,
+        uid: ctx.imap.uid,
+        outcome: change.previous === null ? "ticket" : "message",
+        ticket_id: change.ticket.id,
+        imported_at: change.now,
+      })
+      .execute();
   if (ctx.escalation && change.message) {
     // The customer is the author of the message; the event is theirs on the timeline.
     const { authorId, ...request } = ctx.escalation;

@@ -13,7 +13,7 @@ import {
   stripQuotedReply,
   wantsEscalation,
 } from "./inbound-classify.ts";
-import { inboundMail, type InboundMailContext } from "./inbound-context.ts";
+import { inboundMail, type ImapImportKey, type InboundMailContext } from "./inbound-context.ts";
 import { clip, readMail, storableText, type InboundMail } from "./inbound-read.ts";
 import { findThread, unprovenNote, type Thread } from "./inbound-thread.ts";
 import { checkSender, systemDns, type DnsResolver, type SmtpSession } from "./sender-auth.ts";
@@ -64,7 +64,16 @@ export async function processInboundMail(
   deps: InboundDeps,
   raw: Buffer,
   envelope: SmtpSession & { rcptTo: string[] },
-  ctx: { secret: string; log: Logger },
+  ctx: {
+    secret: string;
+    log: Logger;
+    /** Fetched over IMAP: the message's key, recorded in the ticket's or message's transaction. */
+    imap?: ImapImportKey;
+    /** The group new tickets go to (an IMAP mailbox's), before the recipients' addresses. */
+    groupId?: string | null;
+    /** Verify the sender by the newest Received header (mail a mailbox provider received). */
+    trustReceived?: boolean;
+  },
 ): Promise<InboundResult> {
   const { db } = deps.database;
   const domain = deps.config.ESKALA_MAIL_DOMAIN.toLowerCase();
@@ -118,7 +127,7 @@ export async function processInboundMail(
     const check = await checkSender(raw, envelope, {
       resolver: deps.dns ?? systemDns,
       mta: domain,
-      trustReceived: deps.config.ESKALA_SMTP_TRUST_RECEIVED,
+      trustReceived: ctx.trustReceived ?? deps.config.ESKALA_SMTP_TRUST_RECEIVED,
       log: ctx.log,
     });
     ctx.log.info({ messageId, from: fromAddress, ...check }, "sender checked");
@@ -144,6 +153,7 @@ export async function processInboundMail(
       const engine = deps.escalationRequests;
       const context: InboundMailContext = {
         messageId,
+        ...(ctx.imap ? { imap: ctx.imap } : {}),
         ...(escalate && !engine
           ? {
               escalation: {
@@ -168,7 +178,7 @@ export async function processInboundMail(
       return { outcome: "message", ticketId: ticket.id, messageId: message.id };
     }
 
-    const mailbox = await mailboxFor(deps, recipients);
+    const mailbox = ctx.groupId ?? (await mailboxFor(deps, recipients));
     const language = guessLanguage(`${mail.subject ?? ""}\n${text}`);
     const followUp = thread.kind === "proven" ? `\n\n(Follow-up to closed ticket #${thread.ticket.number})` : "";
     const description = clip(
@@ -188,7 +198,9 @@ export async function processInboundMail(
       ...(language ? { language } : {}),
       ...(attachments.files.length ? { attachments: attachments.files } : {}),
     });
-    const view = await inboundMail.run({ messageId }, () => deps.tickets.create(SYSTEM_ACTOR, input, now));
+    const view = await inboundMail.run({ messageId, ...(ctx.imap ? { imap: ctx.imap } : {}) }, () =>
+      deps.tickets.create(SYSTEM_ACTOR, input, now),
+    );
     if (thread.kind === "unproven") await noteUnproven(deps, view.id, thread, fromAddress, now, ctx.log);
     return { outcome: "ticket", ticketId: view.id, number: view.number };
   } catch (err) {
