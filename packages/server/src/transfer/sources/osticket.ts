@@ -1,8 +1,8 @@
 /**
  * The osTicket 1.18 source of `eskala import osticket mysql://user:pass@host:port/db`: reads an
- * osTicket database in MariaDB or MySQL directly (mysql2) and yields Eskala transfer records in
- * the pipeline's order — organisations, agents and customers, departments, help topics, SLA plans,
- * then each ticket followed by its thread entries. Large tables are read in keyset pages (by
+ * osTicket database in MariaDB or MySQL directly (mysql2) and yields Eskala transfer records,
+ * each before what refers to it — organisations, departments, help topics, SLA plans, agents
+ * (members of their department) and customers, then each ticket followed by its thread entries. Large tables are read in keyset pages (by
  * primary key), a ticket page with its entries and attachments, so memory stays flat; attachment
  * contents (ost_file_chunk) are copied chunk by chunk to files under `attachmentsDir`.
  * Rows that cannot be imported (a ticket whose user does not exist, an entry whose thread has no
@@ -179,32 +179,6 @@ async function* readRecords(
     : [];
   const topicById = new Map(topics.map((t) => [Number(t.topic_id), t]));
 
-  const staff = await q(
-    "SELECT staff_id, username, firstname, lastname, email, isadmin, isactive, lang, dept_id, created FROM ost_staff ORDER BY staff_id",
-  );
-  for (const s of staff) {
-    const m = mapStaff(s as never, known.departments);
-    if (m.ok) {
-      known.staff.add(Number(s.staff_id));
-      yield { kind: "users", record: m.record };
-    } else skip({ table: `${p}staff`, id: s.staff_id, reason: m.reason });
-  }
-  const emailOf = "COALESCE(e.address, (SELECT MIN(address) FROM ost_user_email x WHERE x.user_id = u.id))";
-  const langOf = has.has("user_account")
-    ? "(SELECT MAX(a.lang) FROM ost_user_account a WHERE a.user_id = u.id)"
-    : "NULL";
-  for await (const rows of pages(
-    `SELECT u.id, u.name, u.org_id, ${emailOf} AS email, ${langOf} AS lang, u.created FROM ost_user u LEFT JOIN ost_user_email e ON e.id = u.default_email_id WHERE 1=1`,
-    "u.id",
-  ))
-    for (const r of rows) {
-      const m = mapCustomer(r as never, known.orgs);
-      if (m.ok) {
-        customers.add(Number(r.id));
-        yield { kind: "users", record: m.record };
-      } else skip({ table: `${p}user`, id: r.id, reason: m.reason });
-    }
-
   for (const d of depts) {
     const m = mapDepartment({
       id: d.id,
@@ -258,6 +232,32 @@ async function* readRecords(
       } else skip({ table: `${p}sla`, id: s.id, reason: m.reason });
     }
   }
+
+  const staff = await q(
+    "SELECT staff_id, username, firstname, lastname, email, isadmin, isactive, lang, dept_id, created FROM ost_staff ORDER BY staff_id",
+  );
+  for (const s of staff) {
+    const m = mapStaff(s as never, known.departments);
+    if (m.ok) {
+      known.staff.add(Number(s.staff_id));
+      yield { kind: "users", record: m.record };
+    } else skip({ table: `${p}staff`, id: s.staff_id, reason: m.reason });
+  }
+  const emailOf = "COALESCE(e.address, (SELECT MIN(address) FROM ost_user_email x WHERE x.user_id = u.id))";
+  const langOf = has.has("user_account")
+    ? "(SELECT MAX(a.lang) FROM ost_user_account a WHERE a.user_id = u.id)"
+    : "NULL";
+  for await (const rows of pages(
+    `SELECT u.id, u.name, u.org_id, ${emailOf} AS email, ${langOf} AS lang, u.created FROM ost_user u LEFT JOIN ost_user_email e ON e.id = u.default_email_id WHERE 1=1`,
+    "u.id",
+  ))
+    for (const r of rows) {
+      const m = mapCustomer(r as never, known.orgs);
+      if (m.ok) {
+        customers.add(Number(r.id));
+        yield { kind: "users", record: m.record };
+      } else skip({ table: `${p}user`, id: r.id, reason: m.reason });
+    }
 
   yield* readTickets(q, pages, p, has, { known, customers, pageSize, skip, attachmentsDir: opts.attachmentsDir });
   await reportOrphanEntries(pages, p, skip);
