@@ -227,21 +227,28 @@ export function engineRoutes(deps: {
           response: { 200: QueueCounts, ...errors },
         },
       },
-      async (req) => queueCounts(s.database.db, requireActor(req.actor)),
+      async (req) => queueCounts(s.database.db, requireActor(req.actor), s.clock.now()),
     );
     api.get(
       "/api/v1/queues/:name",
       {
         schema: {
           tags,
-          summary: "Agent queues: mine, group (unassigned), breaching (nearest deadline first), escalated-to-me",
+          summary:
+            "Agent queues: mine, group (unassigned), breaching (overdue or due within the hour, nearest deadline first), escalated-to-me",
           params: z.object({ name: QueueName }),
           querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
           response: { 200: z.object({ items: z.array(QueueItem) }), ...errors },
         },
       },
       async (req) => ({
-        items: (await queue(s.database.db, requireActor(req.actor), req.params.name, req.query.limit)) as never,
+        items: (await queue(
+          s.database.db,
+          requireActor(req.actor),
+          req.params.name,
+          req.query.limit,
+          s.clock.now(),
+        )) as never,
       }),
     );
     api.get(

@@ -33,6 +33,8 @@ function base(db: Kysely<DB>) {
 export type QueueName = "mine" | "group" | "breaching" | "escalated-to-me";
 const QUEUE_NAMES: readonly QueueName[] = ["mine", "group", "breaching", "escalated-to-me"];
 const NO_GROUP = "00000000-0000-0000-0000-000000000000";
+/** "Breaching soon": the nearest deadline has passed or falls due within this many minutes. */
+export const BREACHING_SOON_MINUTES = 60;
 
 /**
  * Which open tickets a queue holds for this person, without order: the list and its count share it.
@@ -40,7 +42,7 @@ const NO_GROUP = "00000000-0000-0000-0000-000000000000";
  * of my groups or my tier and it is still there: same tier and group as the move's target, and either
  * mine or waiting unassigned. A later move (on to tier 3, back down) or a solve takes it out.
  */
-function queueWhere(db: Kysely<DB>, actor: Actor, name: QueueName) {
+function queueWhere(db: Kysely<DB>, actor: Actor, name: QueueName, now: Date) {
   const groups = [...new Set([...actor.groupIds, ...actor.supervisedGroupIds])];
   const inGroups = groups.length ? groups : [NO_GROUP];
   const q = base(db);
@@ -50,7 +52,7 @@ function queueWhere(db: Kysely<DB>, actor: Actor, name: QueueName) {
     case "group":
       return q.where("t.assignee_id", "is", null).where("t.group_id", "in", inGroups);
     case "breaching": {
-      const due = q.where("t.next_due_at", "is not", null);
+      const due = q.where("t.next_due_at", "<=", new Date(now.getTime() + BREACHING_SOON_MINUTES * 60_000));
       return actor.role === "admin"
         ? due
         : due.where((eb) => eb.or([eb("t.assignee_id", "=", actor.userId), eb("t.group_id", "in", inGroups)]));
@@ -88,10 +90,10 @@ function queueWhere(db: Kysely<DB>, actor: Actor, name: QueueName) {
   }
 }
 
-/** The agent console's queues: mine, my groups' unassigned, breaching soon (nearest deadline first), escalated to me. */
-export async function queue(db: Kysely<DB>, actor: Actor, name: QueueName, limit: number) {
+/** The agent console's queues: mine, my groups' unassigned, breaching soon (overdue or due within the hour, nearest first), escalated to me. */
+export async function queue(db: Kysely<DB>, actor: Actor, name: QueueName, limit: number, now: Date) {
   if (actor.role === "customer") throw forbidden("Queues are for agents");
-  const q = queueWhere(db, actor, name);
+  const q = queueWhere(db, actor, name, now);
   const ordered =
     name === "breaching"
       ? q.orderBy("t.next_due_at")
@@ -110,11 +112,11 @@ export async function queue(db: Kysely<DB>, actor: Actor, name: QueueName, limit
  * How many tickets each queue holds (not how many a page shows), and how many tickets there are in
  * all (every status) for the console's "All tickets".
  */
-export async function queueCounts(db: Kysely<DB>, actor: Actor): Promise<Record<QueueName | "all", number>> {
+export async function queueCounts(db: Kysely<DB>, actor: Actor, now: Date): Promise<Record<QueueName | "all", number>> {
   if (actor.role === "customer") throw forbidden("Queues are for agents");
   const counts = await Promise.all(
     QUEUE_NAMES.map((name) =>
-      queueWhere(db, actor, name)
+      queueWhere(db, actor, name, now)
         .clearSelect()
         .select(sql<number>`count(*)::int`.as("n"))
         .executeTakeFirstOrThrow()

@@ -49,6 +49,14 @@ const patch = async (id: string, body: Record<string, unknown>) => {
   expect(res.status, res.text).toBe(200);
 };
 
+/** Puts a ticket's nearest deadline `minutes` from now (what the SLA hook writes), for the breaching window. */
+const dueIn = (id: string, minutes: number) =>
+  t.db
+    .updateTable("tickets")
+    .set({ next_due_at: new Date(Date.now() + minutes * 60_000), next_due_target: "first_response" })
+    .where("id", "=", id)
+    .execute();
+
 const ticketOf = async (id: string) => (await t.inject("GET", `/api/v1/tickets/${id}`)).body;
 
 describe("routing", () => {
@@ -105,11 +113,15 @@ describe("the queues and their counts", () => {
     const { agent2 } = t.people;
     const start = await counts(agent2);
 
-    // Waiting in Technical with its agent away: in agent2's group queue, breaching (it has a first-response deadline).
+    // Waiting in Technical with its agent away: in agent2's group queue; breaching once its
+    // deadline is within the hour, not while it is hours away.
     await setPresence(agent2, "offline");
     const waiting = await t.createTicket({ subject: "Aplikasi keluar sendiri" });
     await escalate(waiting.id, { tier: 2 }, t.people.agent1);
     expect(await ids("group", agent2)).toContain(waiting.id);
+    await dueIn(waiting.id, 180);
+    expect(await ids("breaching", agent2)).not.toContain(waiting.id);
+    await dueIn(waiting.id, 30);
     expect(await ids("breaching", agent2)).toContain(waiting.id);
     expect(await ids("mine", agent2)).not.toContain(waiting.id);
 
@@ -124,14 +136,15 @@ describe("the queues and their counts", () => {
     // Every count equals the queue's full list; the limit of a page does not change it.
     for (const name of ["mine", "group", "breaching", "escalated-to-me"] as const)
       expect(mid[name], name).toBe((await ids(name, agent2)).length);
-    // The admin's breaching queue holds every ticket with a deadline; a page of one does not make the count 1.
-    await t.createTicket({ subject: "Notifikasi tidak muncul" });
+    // The admin's breaching queue holds every ticket overdue or due within the hour; a page of one does not make the count 1.
+    await dueIn((await t.createTicket({ subject: "Notifikasi tidak muncul" })).id, -5);
+    await dueIn(waiting.id, 20);
     const page = await t.inject("GET", "/api/v1/queues/breaching", { query: { limit: "1" } });
     expect(page.body.items).toHaveLength(1);
     const withDeadline = await t.db
       .selectFrom("tickets")
       .select("id")
-      .where("next_due_at", "is not", null)
+      .where("next_due_at", "<=", new Date(Date.now() + 60 * 60_000))
       .where("status", "not in", ["solved", "closed"])
       .execute();
     expect(withDeadline.length).toBeGreaterThan(1);
