@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dbKind, startTestApp, type TestApp } from "../harness.ts";
 import { seedChannelsDemo } from "../../src/channels/kb/kb-demo.ts";
 import { signSiteToken } from "../../src/channels/chat/chat-token.ts";
+import { eventually, outboxEmails } from "./helpers.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -254,5 +255,52 @@ describe(`web chat (${dbKind()})`, () => {
     expect(old.status).toBe(422);
     expect(old.body.detail).toContain("expired");
     expect(await t.count("chat_conversations")).toBe(before);
+  });
+
+  it("live: the widget's stream hears the agent's reply and typing; notices go into the chat while connected, by email otherwise", async () => {
+    const { token } = await startChat({ email: "live@shop.co.id" });
+    const handed = await visitor("POST", "/api/v1/chat/conversation/handover", token);
+    const ticketId = handed.body.ticket.id as string;
+    // Not connected: the waiting-on-you notice goes by email.
+    await t.inject("POST", `/api/v1/tickets/${ticketId}/messages`, {
+      token: t.people.agent1.token,
+      body: { body: "Which phone do you use?", kind: "reply", status: "pending" },
+    });
+    expect((await outboxEmails(t, ticketId)).map((r) => r.payload.template)).toContain("ticket.waiting");
+
+    const address = await t.http.listen({ port: 0, host: "127.0.0.1" });
+    const ctl = new AbortController();
+    const res = await fetch(`${address}/api/v1/chat/conversation/stream`, {
+      headers: { "x-chat-token": token, origin: ORIGIN },
+      signal: ctl.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    let received = "";
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    void (async () => {
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        received += value;
+      }
+    })();
+    await eventually(async () => received.includes(": connected"));
+    await t.inject("POST", `/api/v1/tickets/${ticketId}/presence`, {
+      token: t.people.agent1.token,
+      body: { state: "replying" },
+    });
+    await eventually(async () => received.includes("event: typing") && received.includes('"typing":true'));
+    const emailsBefore = (await outboxEmails(t, ticketId)).length;
+    await t.inject("PATCH", `/api/v1/tickets/${ticketId}`, {
+      token: t.people.agent1.token,
+      body: { status: "solved", resolution_code: "answered" },
+    });
+    await eventually(async () => received.includes("event: changed"));
+    const view = await visitor("GET", "/api/v1/chat/conversation", token);
+    expect(view.body.lines.at(-1).author).toBe("bot");
+    expect(view.body.lines.at(-1).body.length).toBeGreaterThan(10);
+    expect((await outboxEmails(t, ticketId)).length).toBe(emailsBefore);
+    ctl.abort();
   });
 });

@@ -21,6 +21,7 @@ import type { Api, Services } from "../../http/context.ts";
 import type { LiveHub } from "../../notify/live-hub.ts";
 import type { LiveSignal } from "../../notify/live-signal.ts";
 import { errors, IdParams } from "../http-helpers.ts";
+import type { ChatConnections } from "./chat-notices.ts";
 import type { ChatService } from "./chat.service.ts";
 
 const WIDGET = fileURLToPath(new URL("../../../../web/dist/widget/widget.js", import.meta.url));
@@ -55,7 +56,7 @@ const visitorErrors = { ...errors, 429: Problem };
 const TokenHeaders = z.object({ [CHAT_TOKEN_HEADER]: z.string().max(200).optional() });
 
 /** The web chat widget's script and API (/api/v1/chat/...), and the supervisors' and admins' parts. */
-export function chatRoutes(chat: ChatService) {
+export function chatRoutes(chat: ChatService, connections?: ChatConnections) {
   return (api: Api, s: Services) => {
     const tags = ["chat"];
     const token = (req: FastifyRequest) =>
@@ -217,11 +218,13 @@ export function chatRoutes(chat: ChatService) {
             send("typing", { typing: p.state === "replying", name: p.user.name });
           }
         };
+        const connected = ticket && connections ? connections.add(ticket.ticketId) : () => {};
         const end = () => {
           if (!open) return;
           open = false;
           clearInterval(heartbeat);
           unsubscribe();
+          connected();
           res.end();
         };
         const unsubscribe = await hub.subscribe({ onSignal, onShutdown: end });

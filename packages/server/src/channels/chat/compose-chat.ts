@@ -1,6 +1,8 @@
 import type { TicketSla } from "@eskala/contracts";
 import type { Composition } from "../../compose.ts";
+import { createCustomerChannels } from "../customer-channels.ts";
 import { ensureSecret } from "../settings.ts";
+import { chatDeliverer, createChatConnections } from "./chat-notices.ts";
 import { chatRoutes } from "./chat.routes.ts";
 import { createChatService } from "./chat.service.ts";
 
@@ -18,6 +20,9 @@ export async function composeChat(app: Composition): Promise<void> {
       return clock?.due_at ?? null;
     },
   });
+  // Notices of a chat ticket go into the widget while the visitor is connected, by email otherwise.
+  const connections = createChatConnections();
+  (app.customerChannels ??= createCustomerChannels()).register("chat", chatDeliverer(connections));
   app.extraRoutes ??= [];
-  app.extraRoutes.push(chatRoutes(chat));
+  app.extraRoutes.push(chatRoutes(chat, connections));
 }
