@@ -306,9 +306,9 @@ describe("fetching from a real Dovecot", () => {
     const box = await addMailbox("race");
     const raws = Array.from({ length: 10 }, () => mail({ to: "race@perusahaan.test" }));
     await dc.append("race", raws);
-    fetcher({ owner: "left", leaseMs: 1_500 });
-    fetcher({ owner: "right", leaseMs: 1_500 });
-    await until("all ten", async () => (await dc.list("race")).every((m) => m.seen));
+    fetcher({ owner: "left", leaseMs: 3_000 });
+    fetcher({ owner: "right", leaseMs: 3_000 });
+    await until("all ten", async () => (await dc.list("race")).every((m) => m.seen), 30_000);
     // Another round of leases changing hands finds nothing new.
     await new Promise((r) => setTimeout(r, 2_000));
     expect(await ticketsBySubject(raws.map(subjectOf))).toHaveLength(10);

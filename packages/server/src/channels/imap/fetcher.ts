@@ -135,6 +135,16 @@ export function createImapFetcher(
     let wakeUp: (() => void) | null = null;
     let pending = true;
     let broken: unknown = null;
+    let lost = false;
+    const halt = () => stopped || lost;
+    // The lease is renewed on a timer of its own, so a long chunk does not let it lapse.
+    const keeper = setInterval(() => {
+      renew(row.id).catch((err: unknown) => {
+        if (!(err instanceof LeaseLost)) return log.warn({ err, mailbox: row.name }, "IMAP lease not renewed");
+        lost = true;
+        wake();
+      });
+    }, leaseMs / 3);
     const wake = () => {
       const w = wakeUp;
       wakeUp = null;
@@ -165,7 +175,7 @@ export function createImapFetcher(
       }
       let lastSync = 0;
       let lastRenew = Date.now();
-      while (!stopped) {
+      while (!halt()) {
         if (broken) throw broken;
         if (Date.now() - lastRenew > leaseMs / 3 || pending) {
           const held = await renew(row.id);
@@ -175,7 +185,7 @@ export function createImapFetcher(
         }
         if (pending || Date.now() - lastSync >= pollMs) {
           pending = false;
-          await sync(client, row, uidvalidity);
+          await sync(client, row, uidvalidity, halt);
           lastSync = Date.now();
           await db
             .updateTable("imap_mailboxes")
@@ -190,7 +200,7 @@ export function createImapFetcher(
             .where("id", "=", row.id)
             .where("lease_owner", "=", owner)
             .execute();
-          if (stopped) break;
+          if (halt()) break;
           continue;
         }
         const wait = Math.max(50, Math.min(pollMs - (Date.now() - lastSync), leaseMs / 3 - (Date.now() - lastRenew)));
@@ -202,6 +212,7 @@ export function createImapFetcher(
           };
         });
       }
+      if (lost) throw new LeaseLost();
       await release(row.id);
     } catch (err) {
       if (err instanceof LeaseLost) {
@@ -210,6 +221,7 @@ export function createImapFetcher(
         await recordFailure(row, err).catch((e: unknown) => log.error({ err: e }, "IMAP failure not recorded"));
       }
     } finally {
+      clearInterval(keeper);
       wakeUp = null;
       if (client) await client.logout().catch(() => client?.close());
     }
@@ -246,7 +258,7 @@ export function createImapFetcher(
   }
 
   /** Imports every message above the last UID known for this UIDVALIDITY, a chunk at a time. */
-  async function sync(client: ImapFlow, row: MailboxRow, uidvalidity: number) {
+  async function sync(client: ImapFlow, row: MailboxRow, uidvalidity: number, halt: () => boolean) {
     const known = await db
       .selectFrom("imap_mailboxes")
       .select(["uidvalidity", "last_uid", "after_import", "move_to", "group_id"])
@@ -259,7 +271,7 @@ export function createImapFetcher(
     }
     const found = await client.search({ uid: `${last + 1}:*` }, { uid: true });
     const uids = (found || []).filter((u) => u > last).sort((a, b) => a - b);
-    for (let i = 0; i < uids.length && !stopped; i += chunkSize) {
+    for (let i = 0; i < uids.length && !halt(); i += chunkSize) {
       const chunk = uids.slice(i, i + chunkSize);
       const done = new Set(
         (
@@ -280,7 +292,7 @@ export function createImapFetcher(
       let failure: unknown = null;
       const queue = [...messages];
       const lane = async () => {
-        for (let m = queue.shift(); m && !stopped && !failure; m = queue.shift()) {
+        for (let m = queue.shift(); m && !halt() && !failure; m = queue.shift()) {
           if (!m.source) continue;
           const key = { mailboxId: row.id, uidvalidity, uid: m.uid };
           const recipients = [...(m.envelope?.to ?? []), ...(m.envelope?.cc ?? [])]
@@ -310,7 +322,7 @@ export function createImapFetcher(
           .where("id", "=", row.id)
           .execute();
       if (failure) throw failure;
-      if (stopped) return;
+      if (halt()) return;
       // After the commit: mark or move what is in the database (imported now or by an earlier fetch).
       const handled = chunk.filter((u) => done.has(u));
       if (handled.length) {
