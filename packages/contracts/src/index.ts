@@ -12,4 +12,5 @@ export * from "./agent-tools.ts";
 export * from "./workspace.ts";
 export * from "./reports.ts";
 export * from "./patterns.ts";
+export * from "./whatsapp.ts";
 export * from "./chat.ts";

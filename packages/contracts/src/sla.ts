@@ -87,7 +87,7 @@ export const SlaConditions = z.strictObject({
   priorities: z.array(z.enum(PRIORITIES)).max(4).optional(),
   category_ids: z.array(Id).max(200).optional(),
   segments: z.array(z.string().trim().min(1).max(40)).max(50).optional(),
-  channels: z.array(z.enum(CHANNELS)).max(5).optional(),
+  channels: z.array(z.enum(CHANNELS)).max(CHANNELS.length).optional(),
   group_ids: z.array(Id).max(200).optional(),
 });
 

@@ -49,6 +49,16 @@ const ConfigSchema = z.object({
   /** Behind a relay of your own: verify senders with the client address of the relay's Received header. */
   ESKALA_SMTP_TRUST_RECEIVED: bool.default(false),
   SMTP_URL: z.string().optional(),
+  /** WhatsApp Business (Cloud API): the token Meta sends in the webhook's verify handshake (hub.verify_token). */
+  ESKALA_WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
+  /** The app secret that signs webhook deliveries (X-Hub-Signature-256); without it every delivery is refused. */
+  ESKALA_WHATSAPP_APP_SECRET: z.string().min(1).optional(),
+  /** The Graph API base URL replies are sent to (`{url}/{phone-number-id}/messages`) and media fetched from. */
+  ESKALA_WHATSAPP_API_URL: z.url().default("https://graph.facebook.com/v21.0"),
+  /** The business phone number's id in the Cloud API. */
+  ESKALA_WHATSAPP_PHONE_NUMBER_ID: z.string().min(1).optional(),
+  /** The access token (a system user's) sent as `Authorization: Bearer`. */
+  ESKALA_WHATSAPP_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

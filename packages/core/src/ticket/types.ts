@@ -6,7 +6,7 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const PRIORITIES = ["low", "medium", "high", "urgent"] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export const CHANNELS = ["email", "web", "chat", "phone", "api"] as const;
+export const CHANNELS = ["email", "web", "chat", "phone", "api", "whatsapp"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const RESOLUTION_CODES = ["answered", "fixed", "refund", "credit", "replacement", "workaround", "wont_fix"] as const;

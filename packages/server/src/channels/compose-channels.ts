@@ -17,6 +17,7 @@ import { mailTemplateRoutes } from "./mail/mail-templates.routes.ts";
 import { composeImap } from "./imap/compose-imap.ts";
 import { ensureSecret } from "./settings.ts";
 import { createCustomerChannels } from "./customer-channels.ts";
+import { composeWhatsapp } from "./whatsapp/compose-whatsapp.ts";
 
 /**
  * Wires the channels part (email intake and outbound mail, knowledge base, satisfaction surveys,
@@ -39,6 +40,8 @@ export async function composeChannels(app: Composition, wiring: ChannelWiring): 
   const nextUpdate: NextUpdate = async (trx, t, now) => (app.slaNextUpdate ? app.slaNextUpdate(trx, t, now) : null);
   // Customer notices go by the ticket's channel: each channel part registers its deliverer here (email is the fallback).
   const customerChannels = (app.customerChannels ??= createCustomerChannels());
+  // WhatsApp Business: its hook records an inbound message before the channels hook tells the customer.
+  composeWhatsapp(app, wiring, customerChannels, log);
   wiring.addHook(channelsHook(app.config, nextUpdate, customerChannels));
   // The engine's customer mails (escalated, periodic update, request acknowledged) go out through the templates here.
   if (app.engine) app.engine.effects.customerEmail = engineCustomerEmail(app.config, log, nextUpdate, customerChannels);

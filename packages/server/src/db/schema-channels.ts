@@ -1,5 +1,6 @@
 /** Kysely types for the tables of 003_channels.sql (email intake, knowledge base, satisfaction, engineering links). */
 import type { ColumnType, Generated } from "kysely";
+import type { WhatsappTables } from "./schema-whatsapp.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -103,7 +104,8 @@ export interface IntegrationSignaturesTable {
   seen_at: Date;
 }
 
-export interface ChannelTables {
+/** With WhatsApp Business (migration 025, schema-whatsapp.ts). */
+export interface ChannelTables extends WhatsappTables {
   settings: SettingsTable;
   mail_messages: MailMessagesTable;
   mail_rejections: MailRejectionsTable;

@@ -303,7 +303,7 @@ export interface RuleFiringsTable {
 
 export interface OutboxTable {
   id: Generated<number>;
-  kind: "email" | "webhook" | "notification";
+  kind: "email" | "webhook" | "notification" | "whatsapp";
   idempotency_key: string;
   ticket_id: string | null;
   payload: Json<Record<string, unknown>>;

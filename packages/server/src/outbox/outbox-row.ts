@@ -4,7 +4,7 @@ import type { DB } from "../db/schema.ts";
 /** An outbox row as the relay claimed it; `attempts` already counts this attempt and is the lease token. */
 export interface ClaimedRow {
   id: number;
-  kind: "email" | "webhook" | "notification";
+  kind: "email" | "webhook" | "notification" | "whatsapp";
   idempotency_key: string;
   ticket_id: string | null;
   payload: Record<string, unknown>;

@@ -36,7 +36,9 @@ export interface NotificationPayload {
 export type OutboxItem =
   | { kind: "email"; key: string; ticketId?: string | null; payload: EmailPayload }
   | { kind: "webhook"; key: string; ticketId?: string | null; payload: WebhookPayload }
-  | { kind: "notification"; key: string; ticketId?: string | null; payload: NotificationPayload };
+  | { kind: "notification"; key: string; ticketId?: string | null; payload: NotificationPayload }
+  /** A WhatsApp Cloud API call (channels/whatsapp/deliver.ts): a message to send or a media file to fetch. */
+  | { kind: "whatsapp"; key: string; ticketId?: string | null; payload: Record<string, unknown> };
 
 interface OutboxRow {
   kind: OutboxItem["kind"];

@@ -44,7 +44,7 @@ export interface OutboxRelay {
  * idempotency key. Woken by NOTIFY on `eskala_outbox`; polls every `pollMs` as a safety net.
  */
 export function createOutboxRelay(
-  deps: { database: Database; clock: Clock; handlers: Record<ClaimedRow["kind"], KindHandler> },
+  deps: { database: Database; clock: Clock; handlers: Partial<Record<ClaimedRow["kind"], KindHandler>> },
   opts: RelayOptions = {},
 ): OutboxRelay {
   const { database, clock, handlers } = deps;

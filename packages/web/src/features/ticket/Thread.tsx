@@ -3,13 +3,24 @@ import { formatDateTime } from "../../lib/time.ts";
 import type { Message, Ticket } from "../../lib/types.ts";
 import { FileLinks, RequestFiles } from "../agent-tools/Attachments.tsx";
 
-/** The conversation: the request first, then replies; internal notes set apart and labelled. */
+/** "via WhatsApp" / "melalui WhatsApp": the channel a message came or went by. */
+function Via({ channel }: { channel: string | undefined }) {
+  const { t } = useTranslation();
+  if (!channel) return null;
+  return (
+    <span className="muted small message-channel">
+      {t("whatsapp.via", { channel: t(`channel.${channel}`, { defaultValue: channel }) })}
+    </span>
+  );
+}
+
+/** The conversation: the request first, then replies; internal notes set apart and labelled. Each message says its channel. */
 export function Thread({
   ticket,
   messages,
   showNotes = true,
 }: {
-  ticket: Pick<Ticket, "id" | "requester" | "created_at" | "description">;
+  ticket: Pick<Ticket, "id" | "requester" | "created_at" | "description"> & { channel?: string };
   messages: Message[];
   showNotes?: boolean;
 }) {
@@ -20,6 +31,7 @@ export function Thread({
         <div className="message-meta">
           <strong>{ticket.requester.name}</strong>
           <span className="muted">{formatDateTime(ticket.created_at, i18n.language)}</span>
+          <Via channel={ticket.channel} />
         </div>
         <p className="message-body">{ticket.description}</p>
         <RequestFiles ticketId={ticket.id} />
@@ -41,6 +53,7 @@ export function Thread({
                   <span className="muted small">{t(`role.${m.author.role}`, { defaultValue: m.author.role })}</span>
                 )}
                 <span className="muted">{formatDateTime(m.created_at, i18n.language)}</span>
+                {!isNote && <Via channel={m.channel} />}
               </div>
               <p className="message-body">{m.body}</p>
               <FileLinks files={m.attachments} />

@@ -36,6 +36,19 @@ const names: Names = {
 
 /** What the server writes for each event type, with the richer variants of some. */
 const SAMPLES: Record<(typeof TIMELINE_EVENT_TYPES)[number], Record<string, unknown>[]> = {
+  "whatsapp.status": [
+    { status: "delivered", wamid: "wamid.1" },
+    { status: "read", wamid: "wamid.1" },
+    { status: "failed", wamid: "wamid.1", error: "(#131047) Re-engagement message" },
+  ],
+  "whatsapp.failed": [
+    { error: "HTTP 500: (#131000) Something went wrong", attempt: 1, final: false, kind: "agent.reply" },
+    { error: "HTTP 500", attempt: 10, final: true, kind: "ticket.solved" },
+  ],
+  "whatsapp.media_failed": [
+    { error: "HTTP 404", attempt: 1, final: false, filename: "Bukti transfer" },
+    { error: "HTTP 404", attempt: 10, final: true, filename: "Bukti transfer" },
+  ],
   "ticket.created": [{ channel: "email", priority: "medium", tier: 1, group_id: GROUP }],
   "ticket.imported": [{ channel: "api", imported_at: "2026-03-01T00:00:00Z" }],
   "ticket.updated": [

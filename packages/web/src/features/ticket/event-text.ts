@@ -35,6 +35,9 @@ export const TIMELINE_EVENT_TYPES = [
   "problem.unlinked",
   "problem.known_error",
   "problem.fixed",
+  "whatsapp.status",
+  "whatsapp.failed",
+  "whatsapp.media_failed",
 ] as const;
 
 /** "ticket.idle" → "ticket idle": the last resort for a name the app has no words for. */
@@ -210,6 +213,19 @@ export function describeEvent(e: Pick<TicketEvent, "type" | "data">, t: TFunctio
       return t(d.solved ? "problems.timeline.fixed_solved" : "problems.timeline.fixed", {
         number: str(d.problem_number),
         title: str(d.title),
+      });
+    case "whatsapp.status": {
+      const status = t(`whatsapp.status.${str(d.status)}`, { defaultValue: str(d.status) });
+      return d.error
+        ? t("whatsapp.timeline.status_error", { status, error: str(d.error) })
+        : t("whatsapp.timeline.status", { status });
+    }
+    case "whatsapp.failed":
+      return t(d.final ? "whatsapp.timeline.failed_final" : "whatsapp.timeline.failed", { error: str(d.error) });
+    case "whatsapp.media_failed":
+      return t(d.final ? "whatsapp.timeline.media_failed_final" : "whatsapp.timeline.media_failed", {
+        file: str(d.filename),
+        error: str(d.error),
       });
     default:
       return t("timeline.other", { name: humanize(e.type) });
