@@ -6,6 +6,7 @@ import { CategoriesPage } from "./CategoriesPage.tsx";
 import { GroupsPage } from "./GroupsPage.tsx";
 import { IntegrationsPage } from "./IntegrationsPage.tsx";
 import { KbArticlesPage } from "./kb/KbArticlesPage.tsx";
+import { MailboxesPage } from "./MailboxesPage.tsx";
 import { MailTemplatesPage } from "./kb/MailTemplatesPage.tsx";
 import { OrganizationsPage } from "./OrganizationsPage.tsx";
 import { RulesPage } from "./rules/RulesPage.tsx";
@@ -31,6 +32,7 @@ export function AdminRoutes() {
       <Route path="integrations" element={<IntegrationsPage />} />
       <Route path="kb" element={<KbArticlesPage />} />
       <Route path="mail-templates" element={<MailTemplatesPage />} />
+      <Route path="mailboxes" element={<MailboxesPage />} />
       <Route path="tokens" element={<TokensPage />} />
       <Route path="audit" element={<AuditLogPage />} />
       <Route path="*" element={<Navigate to="tiers" replace />} />

@@ -25,6 +25,7 @@ const ADMIN_SECTIONS = [
   "integrations",
   "kb",
   "mail-templates",
+  "mailboxes",
   "tokens",
   "audit",
 ] as const;
@@ -35,6 +36,7 @@ const ADMIN_LABELS: Partial<Record<(typeof ADMIN_SECTIONS)[number], string>> = {
   integrations: "adminScreens.nav.integrations",
   kb: "kbAdmin.nav.kb",
   "mail-templates": "kbAdmin.nav.templates",
+  mailboxes: "mailboxes.nav",
 };
 
 /** A queue's total beside its name in the navigation, read out as a sentence. */
