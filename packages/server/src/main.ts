@@ -242,9 +242,11 @@ program
     if (!Number.isInteger(n) || n < 1) throw new Error("--batch-size takes a positive whole number");
     return n;
   })
-  .action(async (source: string, location: string, opts: { dryRun?: boolean; strict?: boolean; batchSize?: number }) => {
-    const { runImportCommand } = await import("./transfer/import/import-command.ts");
-    process.exit(await runImportCommand(config(), source, location, opts));
-  });
+  .action(
+    async (source: string, location: string, opts: { dryRun?: boolean; strict?: boolean; batchSize?: number }) => {
+      const { runImportCommand } = await import("./transfer/import/import-command.ts");
+      process.exit(await runImportCommand(config(), source, location, opts));
+    },
+  );
 
 await program.parseAsync(process.argv);

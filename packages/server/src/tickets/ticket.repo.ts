@@ -360,7 +360,8 @@ function applyFilter<Q extends SelectQueryBuilder<any, any, any>>(query: Q, f: T
   if (f.tag) q = q.where(sql<boolean>`t.tags @> array[${f.tag}]::text[]`);
   if (f.q) {
     const number = /^#?(\d{1,12})$/.exec(f.q)?.[1];
-    if (number) q = q.where("t.number", "=", Number(number));
+    // `#123` is ticket 123 here, or a ticket imported with 123 as its number elsewhere (028).
+    if (number) q = q.where(sql<boolean>`(t.number = ${Number(number)} or t.external_number = ${number})`);
     else if (f.matchIds) q = q.where(sql<boolean>`t.id = any(${sql.val(f.matchIds)}::uuid[])`);
     else q = q.where(matchesText(f.q));
   }
