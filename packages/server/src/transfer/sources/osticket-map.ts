@@ -2,7 +2,7 @@
  * osTicket 1.18 rows → Eskala transfer records (format.ts). Pure: rows in, records or a skip reason
  * out; the reader (osticket.ts) queries MariaDB/MySQL and calls these.
  */
-import { convert } from "html-to-text";
+import { compile } from "html-to-text";
 import type { Channel, Priority, TicketStatus } from "@eskala/core";
 import {
   transferKey,
@@ -255,8 +255,10 @@ export interface EntryRow {
 /** Plain text of an entry's body: HTML entries are converted, text ones kept. */
 export function entryText(body: string, format: string): string {
   if (format !== "html") return body;
-  return convert(body, { wordwrap: false, selectors: [{ selector: "img", format: "skip" }] }).trim();
+  return htmlToText(body).trim();
 }
+// Compiled once: `convert` compiles its options at every call, 50 times slower.
+const htmlToText = compile({ wordwrap: false, selectors: [{ selector: "img", format: "skip" }] });
 
 /** M = the customer's message, R = an agent's public response, N = an internal note. */
 export function mapEntry(

@@ -335,7 +335,7 @@ async function fill(c: mysql.Connection, ticketCount: number) {
   for (let i = 0; i < validEntries.length; i += 25) {
     const entry = validEntries[i]!;
     const id = files.length + 1;
-    const data = Buffer.from(`isi lampiran ${id}\n`.repeat(10 + id));
+    const data = Buffer.from(`isi lampiran ${id}\n`.repeat(10 + (id % 50)));
     const pdf = id % 2 === 0;
     files.push({
       id,
