@@ -27,16 +27,45 @@ async function notesOf(person: Person, kind: string) {
   return (res.body.items as Note[]).filter((n) => n.kind === kind);
 }
 
+/** The emails waiting or sent to an address (the outbox rows). */
+const mailsTo = async (email: string) =>
+  (await t.db.selectFrom("outbox").select("payload").where("kind", "=", "email").execute())
+    .map((r) => r.payload as { to: string; subject: string; text: string })
+    .filter((p) => p.to === email);
+
 const patch = (as: Person, id: string, body: Record<string, unknown>) =>
   t.inject("PATCH", `/api/v1/tickets/${id}`, { token: as.token, body });
 
 describe("collaborators", () => {
+  it("an added collaborator who reads English gets the email in English, once", async () => {
+    const { agent1, agent2 } = t.people;
+    await t.db.updateTable("users").set({ language: "en" }).where("id", "=", agent2.id).execute();
+    const ticket = await t.createTicket({ subject: "Printer macet" });
+    expect((await patch(agent1, ticket.id, { collaborator_ids: [agent2.id] })).status).toBe(200);
+    expect((await patch(agent1, ticket.id, { collaborator_ids: [agent2.id] })).status).toBe(200);
+    expect(await mailsTo(agent2.email)).toEqual([
+      expect.objectContaining({
+        subject: `You were added as a collaborator: #${ticket.number} Printer macet`,
+        text: expect.stringContaining("Siti Rahma added you as a collaborator on ticket"),
+      }),
+    ]);
+    await t.db.updateTable("users").set({ language: "id" }).where("id", "=", agent2.id).execute();
+  });
+
   it("an added collaborator is told once, sees the ticket, and is told when the customer replies", async () => {
     const { agent1, agent3, customer } = t.people;
     const ticket = await t.createTicket({ subject: "VPN putus" });
     const res = await patch(agent1, ticket.id, { collaborator_ids: [agent3.id] });
     expect(res.status).toBe(200);
     expect(res.body.collaborator_ids).toEqual([agent3.id]);
+    // Told by email too, in their language (Indonesian, the default); the one who added is not.
+    expect(await mailsTo(agent3.email)).toEqual([
+      expect.objectContaining({
+        subject: `Anda ditambahkan sebagai kolaborator: #${ticket.number} VPN putus`,
+        text: expect.stringContaining("Siti Rahma menambahkan Anda sebagai kolaborator pada tiket"),
+      }),
+    ]);
+    expect(await mailsTo(agent1.email)).toEqual([]);
 
     expect(await notesOf(agent3, "collaborator.added")).toEqual([
       expect.objectContaining({
