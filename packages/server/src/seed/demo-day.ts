@@ -15,7 +15,7 @@ import type { Actor } from "../auth/actor.ts";
 import { createTimerWorker } from "../engine/timers.ts";
 import { createNotifyRelay } from "../notify/compose-notify.ts";
 import { DEMO_CALENDARS } from "../sla/seed-sla-demo.ts";
-import { AGENT_REPLIES, CUSTOMERS, CUSTOMER_REPLIES, NOTES, REQUESTS, STAFF } from "./demo-data.ts";
+import { AGENT_REPLIES, CATEGORIES, CUSTOMERS, CUSTOMER_REPLIES, NOTES, REQUESTS, STAFF } from "./demo-data.ts";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -50,8 +50,9 @@ export interface OpenSlot {
 export function planOpenTickets(n: number, random: () => number, calendarOpen: boolean): OpenSlot[] {
   const slots: OpenSlot[] = [];
   const count = (share: number, min: number) => Math.max(min, Math.round(n * share));
-  const breached = count(0.05, 1);
-  const warning = count(0.15, 2);
+  // A working day, not a crisis: "Breaching soon" (overdue or due within the hour) holds ~10% of them.
+  const breached = count(0.03, 1);
+  const warning = count(0.06, 2);
   const escalated = count(0.15, 1);
   const pending = count(0.07, 2);
   const fresh = count(0.12, 1);
@@ -120,8 +121,24 @@ interface Ctx {
 
 const pick = <T>(random: () => number, xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
-/** Categories an open ticket of the demo may have: tier 1 can answer them (skill level ≤ 2). */
-const TIER1_REQUESTS = REQUESTS.filter((r) => !["Integrasi API", "Keamanan"].includes(r.category));
+/**
+ * Categories an open ticket of the demo may have: an online tier-1 agent has the skill they ask
+ * for, so routing gives them to tier 1 at creation instead of moving them up for a missing skill
+ * in the same instant (which made the review's time to first escalation 0 minutes).
+ */
+const TIER1_CATEGORIES = CATEGORIES.filter((c) =>
+  STAFF.some(
+    (s) =>
+      s.role === "agent" &&
+      s.tier === 1 &&
+      s.presence === "online" &&
+      s.skills.some(([skill, level]) => skill === c.skill && level >= c.level),
+  ),
+).map((c) => c.name);
+const TIER1_REQUESTS = REQUESTS.filter((r) => TIER1_CATEGORIES.includes(r.category));
+/** Share of the history's tickets that tier 1 escalated, an hour or a few after they came in. */
+const HISTORY_ESCALATED = 0.2;
+const HISTORY_REASONS = ["too_complex", "too_complex", "missing_skill", "too_slow", "customer_request"] as const;
 
 async function createTicket(
   ctx: Ctx,
@@ -214,6 +231,15 @@ export async function seedHistoryTicket(ctx: Ctx, i: number, n: number) {
   const say = (kind: "reply" | "note", body: string, author_email: string, created_at: string) =>
     app.messages.add(admin, ticket.id, { kind, body, author_email, created_at }, now);
   await say("reply", pick(random, AGENT_REPLIES[lang]), agentEmail, at(20 + random() * 120));
+  // Some went up a tier after tier 1 had worked on them (spread in time after creation, as in a real review period).
+  const escalations = app.engine?.escalations;
+  if (escalations && random() < HISTORY_ESCALATED)
+    await escalations.escalate(
+      admin,
+      ticket.id,
+      { to: { tier: "next" }, reason: pick(random, HISTORY_REASONS), note: pick(random, NOTES) },
+      new Date(at(150 + random() * 360)),
+    );
   if (random() < 0.6)
     await say("reply", pick(random, CUSTOMER_REPLIES[lang]), customer.email, at(180 + random() * 600));
   if (random() < 0.35) await say("note", pick(random, NOTES), agentEmail, at(200 + random() * 600));
