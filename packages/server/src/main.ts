@@ -12,6 +12,8 @@ import { seedBulkTickets } from "./seed/bulk.ts";
 import { startProgress } from "./lib/progress.ts";
 import { recomputeOpenTickets } from "./sla/compose-sla.ts";
 import { exportData, ExportError } from "./transfer/export.ts";
+import { eraseRequester, EraseError } from "./transfer/erase.ts";
+import { ensureSecret } from "./channels/settings.ts";
 
 const program = new Command("eskala")
   .description("Eskala: the help desk built around ticket escalation")
@@ -248,5 +250,44 @@ program
       process.exit(await runImportCommand(config(), source, location, opts));
     },
   );
+
+program
+  .command("erase")
+  .description("Erase a customer's personal data (UU PDP), keeping the anonymous statistics")
+  .requiredOption("--requester <email>", "the customer's email address")
+  .option("--dry-run", "print what would change, change nothing")
+  .action(async (opts: { requester: string; dryRun?: boolean }) => {
+    const cfg = config();
+    const database = await openDatabase({ url: cfg.DATABASE_URL, dataDir: cfg.ESKALA_DATA_DIR });
+    await migrate(database.db);
+    const bar = startProgress(opts.dryRun ? "erase (dry run)" : "erase", { unit: "tickets" });
+    try {
+      const secret = await ensureSecret(database.db, cfg);
+      const s = await eraseRequester(database.db, {
+        email: opts.requester,
+        secret,
+        dryRun: Boolean(opts.dryRun),
+        onTotal: (n) => bar.setTotal(n),
+        onProgress: (n) => bar.update(n),
+      });
+      if (s.already) bar.finish(`${opts.requester.trim()} was erased before: nothing to change`);
+      else
+        bar.finish(
+          `${opts.dryRun ? "Would erase" : "Erased"} ${opts.requester.trim()}: ${s.tickets} tickets' subjects and descriptions, ` +
+            `${s.messages} messages, ${s.attachments} attachments, ${s.satisfaction_comments} satisfaction comments, ` +
+            `${s.escalation_requests} escalation requests' words and ${s.other_rows} other records naming them` +
+            (opts.dryRun ? " (dry run: nothing changed)" : "; tickets, escalations, SLA records and ratings are kept"),
+        );
+    } catch (err) {
+      bar.finish(opts.dryRun ? "erase (dry run) stopped" : "erase stopped");
+      await database.close();
+      if (err instanceof EraseError) {
+        console.error(err.message);
+        process.exit(1);
+      }
+      throw err;
+    }
+    await database.close();
+  });
 
 await program.parseAsync(process.argv);
