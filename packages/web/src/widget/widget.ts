@@ -113,7 +113,8 @@ const emailInput = el("input", {
 });
 const intro = el(
   "form",
-  { class: "intro" },
+  // The widget checks the fields itself and says what is wrong in the visitor's language.
+  { class: "intro", novalidate: "" },
   el("p", {}, say("intro")),
   nameInput,
   emailInput,
