@@ -85,6 +85,8 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
 first_valid_uid = 1
+# A throwaway store: no fsync (APPENDs of a benchmark are not held up by the disk).
+mail_fsync = never
 mail_location = maildir:${dir}/mail/%u
 passdb {
   driver = passwd-file
