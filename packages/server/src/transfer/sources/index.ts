@@ -8,6 +8,7 @@ import type { SourceItem } from "../import/source.ts";
 import { readManifest, readTransferDir } from "./eskala-dir.ts";
 import { readFreshdeskDir } from "./freshdesk.ts";
 import { readZendeskDir } from "./zendesk.ts";
+import { osticketAttachmentsDir, readOsTicketDatabase } from "./osticket-source.ts";
 
 export interface ImportSource {
   /** The records, in import order. */
@@ -28,4 +29,6 @@ export const IMPORT_SOURCES: Record<string, ImportSource> = {
   },
   zendesk: { read: readZendeskDir, attachmentsDir: (dir) => join(dir, "attachments") },
   freshdesk: { read: readFreshdeskDir, attachmentsDir: (dir) => join(dir, "attachments") },
+  // The location is a mysql:// URL; attachment contents are copied to a temporary folder while it runs.
+  osticket: { read: readOsTicketDatabase, attachmentsDir: osticketAttachmentsDir },
 };
