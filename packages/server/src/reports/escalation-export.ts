@@ -12,7 +12,7 @@ import { Readable } from "node:stream";
 import { sql, type Kysely } from "kysely";
 import { stringify } from "csv-stringify/sync";
 import type { DB } from "../db/schema.ts";
-import { escalationFilters, escalationsMadeIn, needsTicket, type ReportScope } from "./report-query.ts";
+import { escalationFilters, escalationsMadeIn, type ReportScope } from "./report-query.ts";
 import { CSV_OPTIONS } from "./report-csv.ts";
 
 export const EXPORT_BATCH = 5_000;
@@ -157,7 +157,6 @@ export async function* escalationCsvChunks(db: Kysely<DB>, scope: ReportScope): 
   const names = await namesOf(db);
   const zone = scope.period.timeZone;
   const where = sql`${escalationsMadeIn(scope.period)} and ${escalationFilters(scope.filters)}`;
-  const filterJoin = needsTicket(scope.filters) ? sql`join tickets t on t.id = e.ticket_id` : sql``;
   let first = true;
   // The last row's instant as PostgreSQL wrote it (microseconds; a Date would round it to ms).
   let after: { at: string; id: string } | null = null;
@@ -168,7 +167,7 @@ export async function* escalationCsvChunks(db: Kysely<DB>, scope: ReportScope): 
     // The batch's records first (index range on (created_at, id)), then their tickets in one join.
     const { rows }: { rows: ExportRow[] } = await sql<ExportRow>`
       with b as materialized (
-        select e.* from escalations e ${filterJoin}
+        select e.* from escalations e
         where ${where} ${keyset}
         order by e.created_at, e.id limit ${EXPORT_BATCH}
       )
@@ -214,7 +213,6 @@ export async function* escalationCsvChunksByCursor(db: Kysely<DB>, scope: Report
   const names = await namesOf(db);
   const zone = scope.period.timeZone;
   const where = sql`${escalationsMadeIn(scope.period)} and ${escalationFilters(scope.filters)}`;
-  const filterJoin = needsTicket(scope.filters) ? sql`join tickets t on t.id = e.ticket_id` : sql``;
   let gotConnection!: (c: Kysely<DB>) => void;
   let release!: () => void;
   const connection = new Promise<Kysely<DB>>((resolve) => (gotConnection = resolve));
@@ -236,7 +234,7 @@ export async function* escalationCsvChunksByCursor(db: Kysely<DB>, scope: Report
     await sql`set local work_mem = '64MB'`.execute(c);
     await sql`declare escalation_export no scroll cursor for
       with e as materialized (
-        select e.* from escalations e ${filterJoin} where ${where}
+        select e.* from escalations e where ${where}
       ),
       moves as (
         select e.id, e.ticket_id, e.created_at, e.from_tier, e.to_tier, e.from_group_id, e.to_group_id,

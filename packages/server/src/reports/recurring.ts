@@ -24,7 +24,6 @@ import {
   ESCALATING_TYPES,
   escalationFilters,
   escalationsMadeIn,
-  needsTicket,
   previousPeriod,
   scopeParams,
   type ReportScope,
@@ -93,7 +92,7 @@ async function similarPairs(trx: Transaction<DB>, scope: ReportScope) {
   const counted = await sql<{ n: number }>`
     with escalated as (
       select e.ticket_id, count(*)::int escalations, min(e.created_at) first_at, max(e.created_at) last_at
-      from escalations e ${needsTicket(scope.filters) ? sql`join tickets t on t.id = e.ticket_id` : sql``}
+      from escalations e
       where ${escalatedInScope(scope)}
       group by e.ticket_id
     ), ranked as (
@@ -237,8 +236,8 @@ async function risingCategoriesAndTags(
   const both = { ...scope, period: { ...scope.period, start: previousStart, end } };
   const counts = await sql<RisingCount>`
     with x as materialized (
-      select e.ticket_id, e.created_at >= ${start} cur, t.category_id, t.tags
-      from escalations e join tickets t on t.id = e.ticket_id
+      select e.ticket_id, e.created_at >= ${start} cur, e.ticket_category_id category_id, e.ticket_tags tags
+      from escalations e
       where ${escalatedInScope(both)}
     ), per_ticket as (
       select ticket_id, category_id, tags, count(*) n from x where cur group by ticket_id, category_id, tags

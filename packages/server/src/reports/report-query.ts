@@ -251,24 +251,21 @@ export function ticketFilters(f: ReportFilters, t = "t"): RawBuilder<SqlBool> {
 }
 
 /**
- * The filters on escalation records (alias `e`, joined to its ticket as `t`): tier, group and
- * agent are where the ticket moved *from*; category, channel, priority and organisation the ticket's.
+ * The filters on escalation records (alias `e`): tier, group and agent are where the ticket moved
+ * *from*; category, channel, priority and organisation the ticket's, as the record carries them
+ * (`ticket_*`, kept equal to the ticket's by migration 032's triggers), so no join to tickets.
  */
-export function escalationFilters(f: ReportFilters, e = "e", t = "t"): RawBuilder<SqlBool> {
+export function escalationFilters(f: ReportFilters, e = "e"): RawBuilder<SqlBool> {
   const parts: RawBuilder<unknown>[] = [];
   if (f.tier !== undefined) parts.push(sql`${ref(e, "from_tier")} = ${f.tier}`);
   if (f.group_id) parts.push(idCondition(ref(e, "from_group_id"), f.group_id));
   if (f.agent_id) parts.push(idCondition(ref(e, "from_assignee_id"), f.agent_id));
-  if (f.category_id) parts.push(idCondition(ref(t, "category_id"), f.category_id));
-  if (f.channel) parts.push(sql`${ref(t, "channel")} = ${f.channel}`);
-  if (f.priority) parts.push(sql`${ref(t, "priority")} = ${f.priority}`);
-  if (f.organization_id) parts.push(idCondition(ref(t, "organization_id"), f.organization_id));
+  if (f.category_id) parts.push(idCondition(ref(e, "ticket_category_id"), f.category_id));
+  if (f.channel) parts.push(sql`${ref(e, "ticket_channel")} = ${f.channel}`);
+  if (f.priority) parts.push(sql`${ref(e, "ticket_priority")} = ${f.priority}`);
+  if (f.organization_id) parts.push(idCondition(ref(e, "ticket_organization_id"), f.organization_id));
   return and(parts);
 }
-
-/** Whether an escalation filter needs the ticket joined (category, channel, priority, organisation). */
-export const needsTicket = (f: ReportFilters) =>
-  f.category_id !== undefined || f.channel !== undefined || f.priority !== undefined || f.organization_id !== undefined;
 
 /** Escalation types that move a ticket up or across to more help (a de-escalation or reassignment does not). */
 export const ESCALATING_TYPES = ["hierarchical", "functional", "supervisor"] as const;

@@ -30,7 +30,7 @@ export function drillCondition(scope: ReportScope, q: ReportTicketsQuery): RawBu
       if (q.reason) extra.push(sql`and e.reason = ${q.reason}`);
       if (q.trigger) extra.push(sql`and e.trigger = ${q.trigger}`);
       if (q.type) extra.push(sql`and e.type = ${q.type}`);
-      return sql`t.id in (select e.ticket_id from escalations e join tickets t on t.id = e.ticket_id
+      return sql`t.id in (select e.ticket_id from escalations e
         where ${escalationsMadeIn(scope.period)} and ${escalationFilters(scope.filters)} ${sql.join(extra, sql` `)})`;
     }
     case "solved":

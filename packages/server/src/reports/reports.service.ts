@@ -23,7 +23,6 @@ import {
   ESCALATING_TYPES,
   escalationFilters,
   escalationsMadeIn,
-  needsTicket,
   scopeParams,
   ticketAgent,
   ticketFilters,
@@ -57,8 +56,11 @@ export function ticketDimension(d: TicketDimension, t = "t"): RawBuilder<unknown
   }
 }
 
-/** The SQL value of an escalation dimension (record `e`, its ticket `t`): tier, group and agent it moved from. */
-export function escalationDimension(d: ReportDimension, e = "e", t = "t"): RawBuilder<unknown> {
+/**
+ * The SQL value of an escalation dimension (record `e`): tier, group and agent it moved from; the
+ * ticket's category, channel, priority and organisation as the record carries them (migration 032).
+ */
+export function escalationDimension(d: ReportDimension, e = "e"): RawBuilder<unknown> {
   switch (d) {
     case "reason":
       return sql`${ref(e, "reason")}`;
@@ -72,8 +74,14 @@ export function escalationDimension(d: ReportDimension, e = "e", t = "t"): RawBu
       return sql`${ref(e, "from_tier")}`;
     case "group":
       return sql`${ref(e, "from_group_id")}::text`;
-    default:
-      return ticketDimension(d, t);
+    case "category":
+      return sql`${ref(e, "ticket_category_id")}::text`;
+    case "channel":
+      return sql`${ref(e, "ticket_channel")}`;
+    case "priority":
+      return sql`${ref(e, "ticket_priority")}`;
+    case "organization":
+      return sql`${ref(e, "ticket_organization_id")}::text`;
   }
 }
 
@@ -223,21 +231,14 @@ export async function escalationCounts(
   const where = sql`${escalationsMadeIn(scope.period)} and ${escalationFilters(scope.filters)}`;
   const selects = dims.map((d, i) => sql`${escalationDimension(d)} as ${sql.ref(`k${i}`)}`);
   const groups = sql.join(dims.map((_, i) => sql.lit(i + 1)));
-  // The ticket is joined only when a dimension or filter is the ticket's (category, channel, priority…).
-  const ticketDims = new Set<ReportDimension>(["category", "channel", "priority", "organization"]);
-  const from =
-    needsTicket(scope.filters) || dims.some((d) => ticketDims.has(d))
-      ? sql`escalations e join tickets t on t.id = e.ticket_id`
-      : sql`escalations e`;
-  const totalsFrom = needsTicket(scope.filters) ? from : sql`escalations e`;
   const [grouped, totals] = await Promise.all([
     sql<Record<string, unknown> & { escalations: number; tickets: number }>`
       select ${sql.join(selects)}, count(*)::int as escalations, count(distinct e.ticket_id)::int as tickets
-      from ${from}
+      from escalations e
       where ${where} group by ${groups} order by ${sql.lit(dims.length + 1)} desc, ${groups}`.execute(db),
     sql<{ escalations: number; tickets: number }>`
       select count(*)::int as escalations, count(distinct e.ticket_id)::int as tickets
-      from ${totalsFrom} where ${where}`.execute(db),
+      from escalations e where ${where}`.execute(db),
   ]);
   const keysOf = (r: Record<string, unknown>) => dims.map((d, i) => keyOf(d, r[`k${i}`]));
   const labelMaps = await Promise.all(
@@ -421,15 +422,62 @@ export async function solvedTiers(db: Db, scope: ReportScope): Promise<SolvedTie
 const PRIORITY_ORDER = ["urgent", "high", "medium", "low"];
 const TARGET_ORDER = ["first_response", "next_response", "periodic_update", "resolution"];
 
+/**
+ * The ledger records (targets; a tier budget per tier) whose outcome ticket_sla carries in a
+ * generated column (migration 031); `sla_other_targets` marks a ledger with any other record.
+ */
+export const SLA_COLUMNS = [
+  ["first_response", "sla_first_response"],
+  ["next_response", "sla_next_response"],
+  ["periodic_update", "sla_periodic_update"],
+  ["resolution", "sla_resolution"],
+  ["tier_budget:0", "sla_tier_budget_0"],
+  ["tier_budget:1", "sla_tier_budget_1"],
+  ["tier_budget:2", "sla_tier_budget_2"],
+  ["tier_budget:3", "sla_tier_budget_3"],
+] as const;
+
+type SlaRow = { target: string; priority: string; achieved: number; breached: number; open: number };
+
 export async function slaAttainment(db: Db, scope: ReportScope): Promise<SlaAttainmentReport> {
   const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
-  const { rows } = await sql<{ target: string; priority: string; achieved: number; breached: number; open: number }>`
-    select r.key as target, t.priority,
-      (count(*) filter (where r.value->'f'->>'state' = 'achieved' and (r.value->>'b') is null))::int as achieved,
-      (count(*) filter (where r.value->'f'->>'state' = 'breached' or (r.value->>'b') is not null))::int as breached,
-      (count(*) filter (where r.value->'f' is null and (r.value->>'b') is null))::int as open
-    from tickets t join ticket_sla s on s.ticket_id = t.id cross join lateral jsonb_each(s.ledger->'rec') r
-    where ${where} group by 1, 2`.execute(db);
+  // Per priority, each target's outcomes from the ledgers' generated columns (one pass, read from
+  // the tickets' and ticket_sla's covering indexes); a ledger naming another target is read as jsonb.
+  const counts = SLA_COLUMNS.flatMap(([, column]) => {
+    const c = sql.ref(`s.${column}`);
+    return [
+      sql`count(${c})::int as ${sql.ref(`${column}_n`)}`,
+      sql`(count(*) filter (where ${c} = 'a'))::int as ${sql.ref(`${column}_a`)}`,
+      sql`(count(*) filter (where ${c} = 'b'))::int as ${sql.ref(`${column}_b`)}`,
+      sql`(count(*) filter (where ${c} = 'o'))::int as ${sql.ref(`${column}_o`)}`,
+    ];
+  });
+  const known = sql.join(SLA_COLUMNS.map(([target]) => sql`${target}`));
+  const flat = await sql<Record<string, number> & { priority: string }>`
+      select t.priority, ${sql.join(counts)}, (count(*) filter (where s.sla_other_targets))::int as other
+      from tickets t join ticket_sla s on s.ticket_id = t.id
+      where ${where} group by 1`.execute(db);
+  const other = flat.rows.some((r) => r.other! > 0)
+    ? await sql<SlaRow>`
+      select r.key as target, t.priority,
+        (count(*) filter (where r.value->'f'->>'state' = 'achieved' and (r.value->>'b') is null))::int as achieved,
+        (count(*) filter (where r.value->'f'->>'state' = 'breached' or (r.value->>'b') is not null))::int as breached,
+        (count(*) filter (where r.value->'f' is null and (r.value->>'b') is null))::int as open
+      from tickets t join ticket_sla s on s.ticket_id = t.id
+        cross join lateral jsonb_each((s.ledger->'rec') - array[${known}]::text[]) r
+      where ${where} and s.sla_other_targets group by 1, 2`.execute(db)
+    : { rows: [] };
+  const rows: SlaRow[] = [...other.rows];
+  for (const r of flat.rows)
+    for (const [target, column] of SLA_COLUMNS)
+      if (r[`${column}_n`]! > 0)
+        rows.push({
+          target,
+          priority: r.priority,
+          achieved: r[`${column}_a`]!,
+          breached: r[`${column}_b`]!,
+          open: r[`${column}_o`]!,
+        });
   const rank = (target: string) => {
     const i = TARGET_ORDER.indexOf(target);
     return i >= 0 ? String(i) : `9${target}`;
@@ -479,16 +527,17 @@ export function latestRating(t = "t"): RawBuilder<unknown> {
 
 export async function satisfaction(db: Db, scope: ReportScope): Promise<SatisfactionReport> {
   const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
-  // Driven from the ratings (far fewer than tickets); a ticket that never moved has its tier as its path.
+  // Driven from the ratings (far fewer than tickets), each joined once to its ticket's index entry
+  // (created_at, tier, escalated_at); a ticket that never moved has its tier as its path.
   const { rows } = await sql<{ escalated: boolean; path: string; n: number; total: number; good: number }>`
     with r as (
-      select distinct on (s.ticket_id) s.ticket_id, s.rating, s.escalated
+      select distinct on (s.ticket_id) s.ticket_id as id, s.rating, s.escalated, t.tier, t.escalated_at
       from csat_surveys s join tickets t on t.id = s.ticket_id
       where s.rating is not null and ${where}
       order by s.ticket_id, s.rated_at desc nulls last, s.id desc
     ), p as (
-      select r.rating, r.escalated, case when t.escalated_at is null then t.tier::text else ${tierPath()} end as path
-      from r join tickets t on t.id = r.ticket_id
+      select r.rating, r.escalated, case when r.escalated_at is null then r.tier::text else ${tierPath("r")} end as path
+      from r
     )
     select escalated, path, count(*)::int as n, sum(rating)::int as total,
       (count(*) filter (where rating >= 4))::int as good
@@ -531,22 +580,23 @@ export async function satisfaction(db: Db, scope: ReportScope): Promise<Satisfac
 
 /**
  * Per moved ticket of the scope (alias `t`): its moves, whether one moved it down, and whether one
- * brought it back to a tier an earlier move had taken it out of (looked up only for tickets with
- * two moves or more, through the escalations' ticket index).
+ * brought it back to a tier an earlier move had taken it out of: a tier-changing move whose
+ * destination is among the tiers that the ticket's strictly earlier tier-changing moves left (a
+ * window over each ticket's moves, in the same pass as the counts).
  */
 function bounceFacts(where: RawBuilder<unknown>) {
   return sql`
-    select c.id, c.moves, c.moved_down,
-      case when c.moves >= 2 then exists (
-        select 1 from escalations a join escalations b on b.ticket_id = a.ticket_id and b.created_at > a.created_at
-        where a.ticket_id = c.id and a.from_tier is distinct from a.to_tier
-          and b.to_tier = a.from_tier and b.from_tier is distinct from b.to_tier) else false end as returned
+    select m.id, count(*)::int as moves, coalesce(bool_or(m.to_tier < m.from_tier), false) as moved_down,
+      coalesce(bool_or(m.back), false) as returned
     from (
-      select t.id, count(*)::int as moves, coalesce(bool_or(e.to_tier < e.from_tier), false) as moved_down
+      select t.id, e.from_tier, e.to_tier,
+        e.from_tier is distinct from e.to_tier and e.to_tier = any(
+          array_agg(e.from_tier) filter (where e.from_tier is distinct from e.to_tier) over (
+            partition by t.id order by e.created_at range between unbounded preceding and '1 microsecond' preceding)) as back
       from tickets t join escalations e on e.ticket_id = t.id
       where ${where} and t.escalated_at is not null
-      group by t.id
-    ) c`;
+    ) m
+    group by m.id`;
 }
 
 export function bounceCondition(kind: string | undefined, b = "b"): RawBuilder<unknown> {
@@ -561,58 +611,56 @@ export function bounceCondition(kind: string | undefined, b = "b"): RawBuilder<u
 
 export async function bouncing(db: Db, scope: ReportScope): Promise<BouncingReport> {
   const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
-  const facts = bounceFacts(where);
-  const [counts, list] = await Promise.all([
-    sql<{ moved: number; bounced: number; moved_down: number; returned: number; many_moves: number }>`
-      with b as (${facts})
-      select count(*)::int as moved, (count(*) filter (where ${bounceCondition(undefined)}))::int as bounced,
-        (count(*) filter (where b.moved_down))::int as moved_down,
-        (count(*) filter (where b.returned))::int as returned,
-        (count(*) filter (where b.moves >= 3))::int as many_moves
-      from b`.execute(db),
-    sql<{
-      id: string;
-      number: number;
-      subject: string;
-      status: string;
-      tier: number;
-      moves: number;
-      moved_down: boolean;
-      returned: boolean;
-      path: string;
-    }>`
-      with b as (${facts})
-      select t.id, t.number, t.subject, t.status, t.tier, b.moves, b.moved_down, b.returned, ${tierPath()} as path
-      from b join tickets t on t.id = b.id
-      where ${bounceCondition(undefined)}
-      order by b.moves desc, t.number limit 100`.execute(db),
-  ]);
-  const c = counts.rows[0]!;
+  // One pass: the moved tickets' facts, how many there are, and each bounced one with its number
+  // (looked up by key for the bounced ones only); the list's first 100 are chosen here.
+  const facts = await sql<{ moved: number; bounced: [string, number, number, boolean, boolean][] }>`
+    with b as materialized (${bounceFacts(where)})
+    select (select count(*) from b)::int as moved, coalesce((
+      select json_agg(json_build_array(b.id, t.number, b.moves, b.moved_down, b.returned))
+      from b cross join lateral (select t.number from tickets t where t.id = b.id limit 1) t
+      where ${bounceCondition(undefined)}), '[]') as bounced`.execute(db);
+  const { moved, bounced } = facts.rows[0]!;
+  const kinds = { moved_down: 0, returned: 0, many_moves: 0 };
+  for (const [, , moves, down, back] of bounced) {
+    if (down) kinds.moved_down++;
+    if (back) kinds.returned++;
+    if (moves >= 3) kinds.many_moves++;
+  }
+  const top = bounced.sort((x, y) => y[2] - x[2] || Number(x[1]) - Number(y[1])).slice(0, 100);
+  const details = top.length
+    ? await sql<{ id: string; subject: string; status: string; tier: number; path: string }>`
+        select t.id, t.subject, t.status, t.tier, ${tierPath()} as path
+        from tickets t where t.id = any(${top.map((r) => r[0])}::uuid[])`.execute(db)
+    : { rows: [] };
+  const byId = new Map(details.rows.map((r) => [r.id, r]));
   const params = { ...scopeParams(scope), set: "bounced" };
   return {
     ...base(scope),
-    moved: c.moved,
-    bounced: c.bounced,
+    moved,
+    bounced: bounced.length,
     kinds: (["moved_down", "returned", "many_moves"] as const).map((kind) => ({
       kind,
-      tickets: c[kind],
+      tickets: kinds[kind],
       ticket_filter: { ...params, bounce: kind },
     })),
     ticket_filter: params,
-    tickets: list.rows.map((r) => ({
-      id: r.id,
-      number: r.number,
-      subject: r.subject,
-      status: r.status as BouncingReport["tickets"][number]["status"],
-      tier: r.tier,
-      moves: r.moves,
-      path: r.path.split("-").map(Number),
-      kinds: [
-        ...(r.moved_down ? (["moved_down"] as const) : []),
-        ...(r.returned ? (["returned"] as const) : []),
-        ...(r.moves >= 3 ? (["many_moves"] as const) : []),
-      ],
-    })),
+    tickets: top.map(([id, number, moves, down, back]) => {
+      const r = byId.get(id)!;
+      return {
+        id,
+        number: Number(number),
+        subject: r.subject,
+        status: r.status as BouncingReport["tickets"][number]["status"],
+        tier: r.tier,
+        moves,
+        path: r.path.split("-").map(Number),
+        kinds: [
+          ...(down ? (["moved_down"] as const) : []),
+          ...(back ? (["returned"] as const) : []),
+          ...(moves >= 3 ? (["many_moves"] as const) : []),
+        ],
+      };
+    }),
   };
 }
 
