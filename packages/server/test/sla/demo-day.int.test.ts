@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { testConfig } from "../../src/config.ts";
 import { compose, type Composition } from "../../src/compose.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
+import { BREACHING_SOON_MINUTES } from "../../src/engine/queues.ts";
 import { createTimerWorker } from "../../src/engine/timers.ts";
 import { seedDemo } from "../../src/seed/demo.ts";
 import { slaOf } from "../../src/sla/compose-sla.ts";
@@ -150,6 +151,24 @@ for (const [label, at] of [
         .executeTakeFirstOrThrow();
       expect(Number(notices.n), `notifications: ${notices.n}`).toBeLessThanOrEqual(10);
       clock.set(now);
+    });
+
+    it("shows a handful under Breaching soon, and its escalations came hours after the tickets, not at creation", async () => {
+      const db = app.database.db;
+      const open = await db.selectFrom("tickets").select("next_due_at").where("status", "in", OPEN).execute();
+      const soon = open.filter(
+        (t) => t.next_due_at && t.next_due_at.getTime() <= now.getTime() + BREACHING_SOON_MINUTES * 60_000,
+      );
+      expect(soon.length).toBeGreaterThan(0);
+      expect(soon.length / open.length, `${soon.length} of ${open.length}`).toBeLessThanOrEqual(0.2);
+      // Each escalated ticket's first move, minutes after the ticket came in (the review's time to first escalation).
+      const { rows } = await sql<{ minutes: number }>`
+        select extract(epoch from min(e.created_at) - t.created_at)::float8 / 60 as minutes
+        from escalations e join tickets t on t.id = e.ticket_id group by t.id, t.created_at order by 1`.execute(db);
+      expect(rows.length).toBeGreaterThan(5);
+      const median = rows[Math.floor(rows.length / 2)]!.minutes;
+      expect(median, JSON.stringify(rows.map((r) => Math.round(r.minutes)))).toBeGreaterThanOrEqual(60);
+      expect(rows.filter((r) => r.minutes < 1).length, "moved at creation").toBeLessThanOrEqual(rows.length / 10);
     });
 
     it("has no agent over capacity", async () => {
