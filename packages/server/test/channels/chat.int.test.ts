@@ -8,7 +8,7 @@ let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
   await seedChannelsDemo(t.services);
-});
+}, 300_000);
 afterAll(async () => t?.close());
 
 const ORIGIN = "https://shop.example";

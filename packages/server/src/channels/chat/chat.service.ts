@@ -198,7 +198,7 @@ export function createChatService(deps: {
     if (analyzeSentiment(text).isStronglyNegative) return handover(id, "sentiment", now);
     const hits = await searchArticles(db, text, { lang: c.language, limit: BOT_ARTICLES, mode: "search" });
     if (hits.length) {
-      await setState(id, { state: "bot" }, now);
+      if (c.state !== "bot") await setState(id, { state: "bot" }, now);
       await addLine(
         id,
         "bot",
