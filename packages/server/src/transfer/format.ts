@@ -14,13 +14,15 @@
  * same key updates the record it made the first time (the import keeps a mapping key → local id).
  * Instants are ISO-8601 with offset. Texts are plain; `body_html` is optional beside `body_text`.
  *
- * Order: files are imported in the order of `TRANSFER_FILES` (people and structure before
- * tickets). messages.jsonl should list each ticket's messages together and in the order of
+ * Order: files are imported in `IMPORT_ORDER` (what a record refers to before it: groups before
+ * the users who are their members), then tickets with their messages, then escalations.
+ * messages.jsonl should list each ticket's messages together and in the order of
  * tickets.jsonl (the exporter writes them so), so a ticket and its messages are written in one
  * transaction; a message found later for an already-imported ticket is still added to it.
  *
- * Programmatic importers (osTicket) yield `TransferRecord`s (`{ kind, record }`) in the same
- * order: a ticket's messages after the ticket.
+ * Programmatic importers (osTicket) hand `importRecords` (import/import-records.ts) an async
+ * iterable of `SourceItem`s (`{ kind, record, at }`, import/source.ts) in the same order: a
+ * ticket's messages after the ticket.
  *
  * Stability: version 1. Only additive changes (new optional fields, new files); say so here.
  * Added: `tickets[].attachments` (files of the ticket's description, not of a message).
@@ -220,6 +222,9 @@ export const TRANSFER_KINDS = [
 export type TransferRecord = {
   [K in TransferKind]: { kind: K; record: z.infer<(typeof TRANSFER_FILES)[K]> };
 }[TransferKind];
+
+/** The people and structure files in the order an import reads them (references point backwards). */
+export const IMPORT_ORDER = ["organizations", "groups", "categories", "sla_policies", "users"] as const;
 
 export const TransferManifest = z.object({
   format: z.literal(TRANSFER_FORMAT),

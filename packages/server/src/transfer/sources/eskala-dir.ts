@@ -6,7 +6,13 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TRANSFER_FORMAT, TransferManifest, type TransferKind, type TransferManifest as Manifest } from "../format.ts";
+import {
+  IMPORT_ORDER,
+  TRANSFER_FORMAT,
+  TransferManifest,
+  type TransferKind,
+  type TransferManifest as Manifest,
+} from "../format.ts";
 import type { SourceItem } from "../import/source.ts";
 import { readJsonLines, type Line } from "./jsonl.ts";
 
@@ -44,8 +50,7 @@ const keyOf = (line: Line) =>
 
 export async function* readTransferDir(dir: string): AsyncGenerator<SourceItem> {
   readManifest(dir);
-  for (const kind of ["organizations", "users", "groups", "categories", "sla_policies"] as const)
-    yield* file(dir, kind);
+  for (const kind of IMPORT_ORDER) yield* file(dir, kind);
   const messages = readJsonLines(join(dir, "messages.jsonl"))[Symbol.asyncIterator]();
   let peek = await messages.next();
   for await (const line of readJsonLines(join(dir, "tickets.jsonl"))) {
