@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, fieldErrorsOf } from "../../lib/api.ts";
 import { formatDateTime } from "../../lib/time.ts";
@@ -83,7 +83,14 @@ function useStatusSentence() {
  */
 export function MailboxesPage() {
   const { t } = useTranslation();
-  const list = useList<Mailbox>(["mailboxes"], "/mailboxes");
+  // Read again every few seconds: the status follows the fetcher's work.
+  const list = useQuery({
+    queryKey: ["mailboxes"],
+    queryFn: () => api.get<{ items: Mailbox[] }>("/mailboxes"),
+    select: (d) => d.items,
+    retry: false,
+    refetchInterval: 5_000,
+  });
   const groups = useList<Group>(["groups"], "/groups");
   const remove = useRemove("/mailboxes", [["mailboxes"]]);
   const [editing, setEditing] = useState<Mailbox | "new" | null>(null);
