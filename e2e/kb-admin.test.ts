@@ -171,4 +171,32 @@ describe("admin screens: help-center articles and customer emails", () => {
     expect(list.items.some((a) => a.title.startsWith("xxxx"))).toBe(false);
     await screenshot(admin.page, "kb-admin-article-id");
   });
+
+  it("lists articles 50 to a page: past 50, the next page shows the rest, in English and Indonesian", async (ctx) => {
+    const admin = await journeySession(h, ctx, DEMO.admin, "en");
+    const stem = `Halaman${token()}`;
+    for (let i = 0; i < 51; i++)
+      await admin.api.post("/kb/articles", { title: `${stem} ${i}`, body: "Isi artikel.", language: "id" });
+    const total = (await admin.api.get<{ items: unknown[] }>("/kb/articles?limit=200")).items.length;
+    expect(total).toBeGreaterThan(50);
+    await admin.page.goto("/app/admin/kb");
+    await admin.page.getByRole("heading", { level: 1, name: "Help-center articles" }).waitFor();
+    const rows = admin.page.locator("table tbody tr");
+    await admin.page.getByText("Page 1", { exact: true }).waitFor();
+    expect(await rows.count()).toBe(50);
+    // The newest first: the last written is on page 1, the first written (older) on page 2.
+    await admin.page.getByRole("row", { name: new RegExp(`${stem} 50\\b`) }).waitFor();
+    await admin.page.getByRole("button", { name: "Next page" }).click();
+    await admin.page.getByText("Page 2", { exact: true }).waitFor();
+    await admin.page.getByRole("row", { name: new RegExp(`${stem} 0\\b`) }).waitFor();
+    expect(await rows.count()).toBe(Math.min(50, total - 50));
+    await admin.page.getByRole("button", { name: "Previous page" }).click();
+    await admin.page.getByText("Page 1", { exact: true }).waitFor();
+
+    await admin.api.patch("/me", { language: "id" });
+    await admin.page.reload();
+    await admin.page.getByRole("heading", { level: 1, name: "Artikel pusat bantuan" }).waitFor();
+    await admin.page.getByRole("button", { name: "Halaman berikutnya" }).click();
+    await admin.page.getByText("Halaman 2", { exact: true }).waitFor();
+  });
 });

@@ -9,7 +9,7 @@ import { FormError, useFieldErrors } from "../../../ui/form-errors.tsx";
 import { ErrorNote, Loading } from "../../../ui/Notice.tsx";
 import { AdminPage } from "../AdminPage.tsx";
 import { FormButtons } from "../TiersPage.tsx";
-import { useList, useRemove, useSave } from "../admin-api.ts";
+import { useRemove, useSave } from "../admin-api.ts";
 
 type Lang = "id" | "en";
 type Status = "draft" | "published";
@@ -32,6 +32,8 @@ interface Article extends ArticleSummary {
 }
 
 const KEY = ["kb-admin", "articles"];
+/** Articles a page of the list shows; "Next page" follows the server's cursor. */
+const PAGE_SIZE = 50;
 
 /** Help-center articles: find, write in Markdown with the customers' preview, publish or withdraw, delete. */
 export function KbArticlesPage() {
@@ -39,10 +41,24 @@ export function KbArticlesPage() {
   const [lang, setLang] = useState<"" | Lang>("");
   const [status, setStatus] = useState<"" | Status>("");
   const [search, setSearch] = useState("");
-  const query: Record<string, string> = { limit: "200" };
+  // The cursors of the pages before this one (the first page has none): back goes to the last.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const query: Record<string, string> = { limit: String(PAGE_SIZE) };
   if (lang) query.lang = lang;
   if (status) query.status = status;
-  const list = useList<ArticleSummary>([...KEY, lang, status], "/kb/articles", query);
+  if (cursor) query.cursor = cursor;
+  const page = useQuery({
+    queryKey: [...KEY, lang, status, cursor ?? ""],
+    queryFn: () => api.get<{ items: ArticleSummary[]; next_cursor: string | null }>("/kb/articles", query),
+    retry: false,
+  });
+  const list = { ...page, data: page.data?.items };
+  const nextCursor = page.data?.next_cursor ?? null;
+  const firstPage = () => {
+    setCursors([]);
+    setCursor(undefined);
+  };
   const [editing, setEditing] = useState<string | "new" | null>(null);
   const save = useSave<Article>("/kb/articles", [KEY]);
   const remove = useRemove("/kb/articles", [KEY]);
@@ -72,7 +88,14 @@ export function KbArticlesPage() {
         </Field>
         <Field label={t("kbAdmin.kb.language")}>
           {(p) => (
-            <select {...p} value={lang} onChange={(e) => setLang(e.target.value as "" | Lang)}>
+            <select
+              {...p}
+              value={lang}
+              onChange={(e) => {
+                setLang(e.target.value as "" | Lang);
+                firstPage();
+              }}
+            >
               <option value="">{t("kbAdmin.kb.all_languages")}</option>
               <option value="id">{t("kbAdmin.lang.id")}</option>
               <option value="en">{t("kbAdmin.lang.en")}</option>
@@ -81,7 +104,14 @@ export function KbArticlesPage() {
         </Field>
         <Field label={t("kbAdmin.kb.status")}>
           {(p) => (
-            <select {...p} value={status} onChange={(e) => setStatus(e.target.value as "" | Status)}>
+            <select
+              {...p}
+              value={status}
+              onChange={(e) => {
+                setStatus(e.target.value as "" | Status);
+                firstPage();
+              }}
+            >
               <option value="">{t("kbAdmin.kb.all_states")}</option>
               <option value="published">{t("kbAdmin.status.published")}</option>
               <option value="draft">{t("kbAdmin.status.draft")}</option>
@@ -158,6 +188,33 @@ export function KbArticlesPage() {
           </tbody>
         </table>
       )}
+      {cursors.length > 0 || nextCursor ? (
+        <nav className="button-row" aria-label={t("kbAdmin.kb.pages")}>
+          <button
+            type="button"
+            className="button small"
+            disabled={cursors.length === 0}
+            onClick={() => {
+              setCursor(cursors[cursors.length - 1] || undefined);
+              setCursors(cursors.slice(0, -1));
+            }}
+          >
+            {t("kbAdmin.kb.previous_page")}
+          </button>
+          <span className="muted">{t("kbAdmin.kb.page_number", { n: cursors.length + 1 })}</span>
+          <button
+            type="button"
+            className="button small"
+            disabled={!nextCursor}
+            onClick={() => {
+              setCursors([...cursors, cursor ?? ""]);
+              setCursor(nextCursor ?? undefined);
+            }}
+          >
+            {t("kbAdmin.kb.next_page")}
+          </button>
+        </nav>
+      ) : null}
       {save.error && !editing ? <ErrorNote error={save.error} /> : null}
       {remove.error ? <ErrorNote error={remove.error} /> : null}
       <Dialog
