@@ -14,6 +14,7 @@ import { SlaPoliciesPage } from "./sla/SlaPoliciesPage.tsx";
 import { TiersPage } from "./TiersPage.tsx";
 import { TokensPage } from "./TokensPage.tsx";
 import { WebhooksPage } from "./WebhooksPage.tsx";
+import { WhatsappTemplatesPage } from "./WhatsappTemplatesPage.tsx";
 
 /** /app/admin/*: loaded on demand (React.lazy) so the console's first load stays small. */
 export function AdminRoutes() {
@@ -33,6 +34,7 @@ export function AdminRoutes() {
       <Route path="kb" element={<KbArticlesPage />} />
       <Route path="mail-templates" element={<MailTemplatesPage />} />
       <Route path="mailboxes" element={<MailboxesPage />} />
+      <Route path="whatsapp" element={<WhatsappTemplatesPage />} />
       <Route path="tokens" element={<TokensPage />} />
       <Route path="audit" element={<AuditLogPage />} />
       <Route path="*" element={<Navigate to="tiers" replace />} />

@@ -26,6 +26,7 @@ const ADMIN_SECTIONS = [
   "kb",
   "mail-templates",
   "mailboxes",
+  "whatsapp",
   "tokens",
   "audit",
 ] as const;
@@ -37,6 +38,7 @@ const ADMIN_LABELS: Partial<Record<(typeof ADMIN_SECTIONS)[number], string>> = {
   kb: "kbAdmin.nav.kb",
   "mail-templates": "kbAdmin.nav.templates",
   mailboxes: "mailboxes.nav",
+  whatsapp: "whatsapp.admin.title",
 };
 
 /** A queue's total beside its name in the navigation, read out as a sentence. */
