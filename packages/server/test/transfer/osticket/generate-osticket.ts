@@ -60,8 +60,15 @@ export async function createOsTicketDatabase(opts: { tickets?: number; name?: st
     await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
     await admin.query(`USE \`${database}\``);
-    await admin.query(schemaSql);
-    const expected = await fill(admin, ticketCount);
+    let expected: Awaited<ReturnType<typeof fill>>;
+    try {
+      await admin.query(schemaSql);
+      expected = await fill(admin, ticketCount);
+    } catch (err) {
+      // A half-made database is not left behind.
+      await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+      throw err;
+    }
     return {
       database,
       url: `${mariadbUrl}/${database}`,
