@@ -23,6 +23,7 @@
 import { createHmac } from "node:crypto";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { DB } from "../db/schema.ts";
+import { endUserSessions } from "../auth/session-end.ts";
 
 export const ERASED = "[dihapus / erased]";
 
@@ -343,13 +344,43 @@ export async function eraseRequester(db: Kysely<DB>, opts: EraseOptions): Promis
   // The person, the sweep of the address everywhere, the audit entry and the record of the erasure.
   const finish = async (trx: Kysely<DB>) => {
     summary.other_rows += await sweep(trx, tables, emailPattern, null, dryRun);
+    // What they wrote on tickets of others (an organisation's shared tickets).
+    const elsewhere = (
+      await trx
+        .selectFrom("messages")
+        .select("id")
+        .where("author_id", "=", user.id)
+        .where("body", "<>", ERASED)
+        .where(sql<boolean>`not (ticket_id = any(${ticketIds}::uuid[]))`)
+        .execute()
+    ).map((m) => m.id);
+    summary.messages += elsewhere.length;
     if (dryRun) return;
+    if (elsewhere.length) {
+      await trx
+        .updateTable("messages")
+        .set({ body: ERASED })
+        .where("id", "=", sql<string>`any(${elsewhere}::uuid[])`)
+        .execute();
+      const files = await trx
+        .deleteFrom("attachments")
+        .where("message_id", "=", sql<string>`any(${elsewhere}::uuid[])`)
+        .executeTakeFirst();
+      summary.attachments += Number(files.numDeletedRows);
+    }
     await trx
       .updateTable("users")
       .set({ name: ERASED, email: `erased-${user.id}@erased.invalid`, password_hash: null, disabled: true })
       .where("id", "=", user.id)
       .execute();
-    await trx.deleteFrom("sessions").where("user_id", "=", user.id).execute();
+    // Signed out everywhere: sessions deleted (and every process told), API tokens revoked.
+    await endUserSessions(trx, user.id);
+    await trx
+      .updateTable("api_tokens")
+      .set({ revoked_at: now })
+      .where("user_id", "=", user.id)
+      .where("revoked_at", "is", null)
+      .execute();
     await trx.deleteFrom("magic_links").where("user_id", "=", user.id).execute();
     await trx.deleteFrom("notifications").where("user_id", "=", user.id).execute();
     // The audit log's rows of this person (their creation by an admin, and the update just made).

@@ -171,7 +171,10 @@ describe("eskala erase --requester", () => {
     expect(ticket).toMatchObject({ subject: ERASED, description: ERASED, tier: 2, escalation_count: 2 });
     const user = await t.db.selectFrom("users").selectAll().where("id", "=", budi.id).executeTakeFirstOrThrow();
     expect(user).toMatchObject({ name: ERASED, disabled: true, password_hash: null });
-    expect((await t.inject("GET", "/api/v1/tickets", { token: budi.token })).status).toBe(401);
+    // Signed out: every process forgets the token (the session-end signal), so the API refuses it.
+    await expect
+      .poll(async () => (await t.inject("GET", "/api/v1/tickets", { token: budi.token })).status, { timeout: 5000 })
+      .toBe(401);
     // Staff still read the history, in its shape: the agent's words stay, the customer's are gone.
     const messages = await t.db
       .selectFrom("messages")
