@@ -11,7 +11,9 @@ let h: Harness;
 let dc: Dovecot;
 beforeAll(async () => {
   // A loaded machine seeds the demo slowly: more time than the harness's default to get ready.
-  [h, dc] = await Promise.all([startHarness({ readyTimeoutMs: 400_000 }), startDovecot({ layanan: "sandi-benar" })]);
+  // Dovecot first: if the server never gets ready, afterAll still stops it.
+  dc = await startDovecot({ layanan: "sandi-benar" });
+  h = await startHarness({ readyTimeoutMs: 400_000 });
 }, 420_000);
 afterAll(async () => {
   await h?.stop();

@@ -13,10 +13,15 @@ let dc: Dovecot;
 const fetchers: ImapFetcher[] = [];
 
 beforeAll(async () => {
-  [t, dc] = await Promise.all([
-    startChannelsApp(),
-    startDovecot({ support: "rahasia-1", billing: "rahasia-2", restart: "rahasia-3", race: "rahasia-4", seen: "x" }),
-  ]);
+  // Dovecot first: if the app fails to start, afterAll still stops it.
+  dc = await startDovecot({
+    support: "rahasia-1",
+    billing: "rahasia-2",
+    restart: "rahasia-3",
+    race: "rahasia-4",
+    seen: "x",
+  });
+  t = await startChannelsApp();
 });
 afterAll(async () => {
   await Promise.all(fetchers.map((f) => f.stop()));
@@ -251,10 +256,15 @@ describe("fetching from a real Dovecot", () => {
     await c.logout();
     const raws = Array.from({ length: 8 }, () => mail({ to: "restart@perusahaan.test" }));
     await dc.append("restart", raws);
-    let taken = 0;
-    const a = fetcher({ owner: "first", concurrency: 3, onImported: () => void taken++ });
-    await until("the first import", async () => taken >= 1);
-    await a.stop();
+    // Stopped from inside the first commit's callback: the mails in flight finish, the rest wait.
+    let stopping: Promise<void> | null = null;
+    const a: ImapFetcher = fetcher({
+      owner: "first",
+      concurrency: 2,
+      onImported: () => void (stopping ??= a.stop()),
+    });
+    await until("the first import", async () => stopping !== null);
+    await stopping;
     const after = await ticketsBySubject(raws.map(subjectOf));
     expect(after.length).toBeGreaterThanOrEqual(1);
     expect(after.length).toBeLessThan(8);
