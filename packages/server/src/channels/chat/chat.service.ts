@@ -98,9 +98,25 @@ export function createChatService(deps: {
 
   async function view(id: string): Promise<ChatConversation> {
     const c = await load(id);
-    const lines: ChatLine[] = (
-      await db.selectFrom("chat_lines").selectAll().where("conversation_id", "=", id).orderBy("id").execute()
-    ).map((l, i, all) => ({
+    // The reads are independent: on PostgreSQL they run side by side on the pool.
+    const [rows, replies, agentsOnline, replyBy] = await Promise.all([
+      db.selectFrom("chat_lines").selectAll().where("conversation_id", "=", id).orderBy("id").execute(),
+      // The team's public replies on the ticket, in the conversation (never internal notes).
+      c.ticket_id
+        ? db
+            .selectFrom("messages as m")
+            .innerJoin("users as u", "u.id", "m.author_id")
+            .select(["m.id", "m.body", "m.created_at", "u.name"])
+            .where("m.ticket_id", "=", c.ticket_id)
+            .where("m.kind", "=", "reply")
+            .where("u.role", "!=", "customer")
+            .orderBy("m.created_at")
+            .execute()
+        : Promise.resolve([]),
+      anyAgentOnline(c.ticket_group),
+      c.ticket_id ? deps.firstResponseDue(c.ticket_id) : Promise.resolve(null),
+    ]);
+    const lines: ChatLine[] = rows.map((l, i, all) => ({
       id: `l${l.id}`,
       author: l.author,
       author_name: l.author === "visitor" ? c.visitor_name : null,
@@ -110,17 +126,7 @@ export function createChatService(deps: {
       ask_feedback: c.state === "bot" && l.author === "bot" && l.articles.length > 0 && i === all.length - 1,
       at: l.created_at.toISOString(),
     }));
-    if (c.ticket_id) {
-      // The team's public replies on the ticket, in the conversation (never internal notes).
-      const replies = await db
-        .selectFrom("messages as m")
-        .innerJoin("users as u", "u.id", "m.author_id")
-        .select(["m.id", "m.body", "m.created_at", "u.name"])
-        .where("m.ticket_id", "=", c.ticket_id)
-        .where("m.kind", "=", "reply")
-        .where("u.role", "!=", "customer")
-        .orderBy("m.created_at")
-        .execute();
+    if (replies.length) {
       for (const r of replies)
         lines.push({
           id: `m${r.id}`,
@@ -133,7 +139,6 @@ export function createChatService(deps: {
         });
       lines.sort((a, b) => a.at.localeCompare(b.at));
     }
-    const agentsOnline = await anyAgentOnline(c.ticket_group);
     return {
       id: c.id,
       state: c.state,
@@ -141,7 +146,7 @@ export function createChatService(deps: {
       visitor: { name: c.visitor_name, email: c.visitor_email },
       ticket: c.ticket_id ? { id: c.ticket_id, number: c.ticket_number! } : null,
       agents_online: agentsOnline,
-      reply_by: c.ticket_id ? await deps.firstResponseDue(c.ticket_id) : null,
+      reply_by: replyBy,
       lines,
     };
   }
