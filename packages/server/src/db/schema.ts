@@ -188,7 +188,7 @@ export interface SessionsTable {
   expires_at: Date;
 }
 
-export interface DB extends EngineTables, ChannelTables, AuthTables, WorkspaceTables, ProblemTables, ChatTables, MailboxTables {
+export interface DB extends EngineTables, ChannelTables, AuthTables, WorkspaceTables, ProblemTables, MailboxTables, ChatTables {
   tiers: TiersTable;
   organizations: OrganizationsTable;
   users: UsersTable;
