@@ -1,7 +1,7 @@
 /**
  * Issue 20 §5 in a real browser: the web app and the API reference work under the Content
  * Security Policy (no violation reported), and an admin reads the audit log as sentences in
- * English and Indonesian.
+ * English and Indonesian. And the staff app's own address (`/app`, as people type it) opens it.
  */
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import type { Page } from "playwright-core";
@@ -39,6 +39,17 @@ describe("under the Content Security Policy", () => {
     await page.getByText("/api/v1/tickets").first().waitFor();
     await screenshot(page, "api-docs-under-csp");
     expect(violations).toEqual([]);
+  });
+});
+
+describe("the staff app's address", () => {
+  it("/app and /app/ open the agent's tickets (the server served a 404 there)", async (ctx) => {
+    const { page } = await session(ctx, DEMO.tier1, "en");
+    for (const path of ["/app", "/app/"]) {
+      const res = await page.goto(path);
+      expect(res?.status()).toBe(200);
+      await page.waitForURL(/\/app\/tickets\?queue=mine/);
+    }
   });
 });
 

@@ -133,5 +133,5 @@ async function serveWeb(app: FastifyInstance) {
   await app.register(fastifyStatic, { root: WEB_DIST, prefix: "/", wildcard: false, index: false });
   const spa = async (_req: unknown, reply: { type: (t: string) => { send: (b: string) => unknown } }) =>
     reply.type("text/html").send(index);
-  for (const path of ["/", "/portal", "/portal/*", "/app/*"]) app.get(path, { schema: { hide: true } }, spa);
+  for (const path of ["/", "/portal", "/portal/*", "/app", "/app/*"]) app.get(path, { schema: { hide: true } }, spa);
 }
