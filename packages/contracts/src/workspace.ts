@@ -184,6 +184,22 @@ export const SavedView = z
   .meta({ id: "SavedView" });
 export type SavedView = z.infer<typeof SavedView>;
 
+/** Past this many tickets a view's count stops and says "at least". */
+export const VIEW_COUNT_CAP = 10_000;
+
+export const ViewCounts = z
+  .object({
+    items: z.array(
+      z.object({
+        id: Id,
+        count: z.number().int().describe("Tickets the view lists now (its queue, filters and search)."),
+        capped: z.boolean().describe(`True when the view holds more than ${VIEW_COUNT_CAP} tickets: count is the cap.`),
+      }),
+    ),
+  })
+  .meta({ id: "ViewCounts" });
+export type ViewCounts = z.infer<typeof ViewCounts>;
+
 // --- Bulk changes ---------------------------------------------------------------------------
 
 export const BULK_MAX = 100;

@@ -130,6 +130,29 @@ export async function queueCounts(db: Kysely<DB>, actor: Actor, now: Date): Prom
   return { ...Object.fromEntries(counts), all: all.n } as Record<QueueName | "all", number>;
 }
 
+/**
+ * How many of a queue's tickets have one of these statuses and this priority (a saved view of the
+ * queue), counting no further than `cap` + 1.
+ */
+export async function countQueue(
+  db: Kysely<DB>,
+  actor: Actor,
+  name: QueueName,
+  filter: { status?: string[] | undefined; priority?: string | undefined },
+  cap: number,
+  now: Date,
+): Promise<number> {
+  if (actor.role === "customer") throw forbidden("Queues are for agents");
+  let q = queueWhere(db, actor, name, now);
+  if (filter.status) q = q.where("t.status", "in", filter.status as (typeof OPEN)[number][]);
+  if (filter.priority) q = q.where("t.priority", "=", filter.priority as never);
+  const row = await db
+    .selectFrom(q.clearSelect().select("t.id").limit(cap + 1).as("m"))
+    .select(sql<number>`count(*)::int`.as("n"))
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
 /** The supervisor board: live SLA risk, escalations of the last 24 hours by reason, open customer requests, agent load. */
 export async function board(db: Kysely<DB>, actor: Actor, now: Date) {
   if (actor.role !== "supervisor" && actor.role !== "admin") throw forbidden("The board is for supervisors");

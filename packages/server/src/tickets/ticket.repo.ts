@@ -249,6 +249,21 @@ export async function listTicketViews(
 }
 
 /**
+ * How many tickets a list's filter holds, counting no further than `cap` + 1 (a saved view's count):
+ * the same filter and search plan as the list, so the count and the list agree.
+ */
+export async function countTicketViews(db: Executor, filter: TicketFilter, cap: number): Promise<number> {
+  filter = await withTextMatches(db, filter);
+  if (filter.matchIds?.length === 0) return 0;
+  const matches = applyFilter(db.selectFrom("tickets as t").select("t.id"), filter).limit(cap + 1);
+  const row = await db
+    .selectFrom(matches.as("m"))
+    .select(sql<number>`count(*)::int`.as("n"))
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/**
  * Sorted by the nearest deadline: first the tickets that have one, through the partial index on
  * `next_due_at` (007; a row comparison would not bound that one-column index, so the leading
  * column is bounded on its own too), then those without one by id. A cursor with a null value is

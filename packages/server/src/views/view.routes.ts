@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, Problem, SavedView, ViewBody, ViewPatch } from "@eskala/contracts";
+import { Id, Problem, SavedView, ViewBody, ViewCounts, ViewPatch } from "@eskala/contracts";
 import { requireActor } from "../auth/actor.ts";
 import type { Api, Services } from "../http/context.ts";
 import type { ViewService } from "./view.service.ts";
@@ -21,6 +21,17 @@ export function viewRoutes(views: ViewService) {
         },
       },
       async (req) => ({ items: await views.list(requireActor(req.actor)) }),
+    );
+    api.get(
+      "/api/v1/views/counts",
+      {
+        schema: {
+          tags,
+          summary: "How many tickets each of the caller's saved views lists now (counting stops past 10,000)",
+          response: { 200: ViewCounts, ...errors },
+        },
+      },
+      async (req) => views.counts(requireActor(req.actor), s.clock.now()),
     );
     api.post(
       "/api/v1/views",

@@ -6,6 +6,7 @@ import type { SavedViewsTable } from "../db/schema-workspace.ts";
 import { forbidden, notFound } from "../lib/app-error.ts";
 import { assertStaff } from "../tickets/ticket-access.ts";
 import { assertMayShare, canEditOwned } from "../macros/macro.service.ts";
+import { countViews } from "./view-counts.ts";
 
 type ViewRow = Selectable<SavedViewsTable> & { owner_name: string };
 
@@ -51,6 +52,11 @@ export function createViewService(deps: { db: Kysely<DB> }) {
       .orderBy("v.id")
       .execute();
     return rows.map((r) => present(actor, r));
+  }
+
+  /** Each of the caller's views with how many tickets it lists now. */
+  async function counts(actor: Actor, now: Date) {
+    return countViews(db, actor, await list(actor), now);
   }
 
   async function get(actor: Actor, id: string) {
@@ -103,5 +109,5 @@ export function createViewService(deps: { db: Kysely<DB> }) {
     await db.deleteFrom("saved_views").where("id", "=", id).execute();
   }
 
-  return { list, get, create, update, remove };
+  return { list, counts, get, create, update, remove };
 }

@@ -70,9 +70,52 @@ describe("saved views", () => {
     expect((await t.inject("DELETE", `/api/v1/views/${shared.body.id}`, { token: agent1.token })).status).toBe(403);
   });
 
+  it("each view's count is what it lists now: a ticket that arrives counts, one that leaves does not", async () => {
+    const { agent1 } = t.people;
+    const counts = async () => {
+      const res = await t.inject("GET", "/api/v1/views/counts", { token: agent1.token });
+      expect(res.status, res.text).toBe(200);
+      return Object.fromEntries((res.body.items as { id: string; count: number; capped: boolean }[]).map((i) => [i.id, i]));
+    };
+    const mineUrgent = (await create(agent1, view({ name: "Saya mendesak", filters: { queue: "mine", priority: "urgent" } })))
+      .body.id as string;
+    const word = (await create(agent1, view({ name: "Kata", filters: { queue: "all", q: "zamrud" } }))).body.id as string;
+    const before = await counts();
+    expect(before[mineUrgent]).toMatchObject({ capped: false });
+    expect(before[word]).toEqual({ id: word, count: 0, capped: false });
+
+    // Arrives: an urgent ticket routed to agent1 with the view's word in its subject.
+    const a = await t.createTicket({ subject: "Kartu zamrud ditolak", priority: "urgent" });
+    const b = await t.createTicket({ subject: "Kartu zamrud lagi", priority: "urgent" });
+    const mine = async (id: string) =>
+      (await t.inject("GET", `/api/v1/tickets/${id}`, { token: agent1.token })).body.assignee?.id === agent1.id;
+    expect(await mine(a.id)).toBe(true);
+    expect(await mine(b.id)).toBe(true);
+    const arrived = await counts();
+    expect(arrived[mineUrgent]!.count).toBe(before[mineUrgent]!.count + 2);
+    expect(arrived[word]!.count).toBe(2);
+
+    // Leaves: solved, it is no longer in the queue (open tickets) but a view of all tickets still finds it;
+    // a priority change takes the other out of the urgent view.
+    const solved = await t.inject("PATCH", `/api/v1/tickets/${a.id}`, {
+      body: { status: "solved", resolution_code: "answered" },
+    });
+    expect(solved.status, solved.text).toBe(200);
+    expect((await t.inject("PATCH", `/api/v1/tickets/${b.id}`, { body: { priority: "low" } })).status).toBe(200);
+    const after = await counts();
+    expect(after[mineUrgent]!.count).toBe(before[mineUrgent]!.count);
+    expect(after[word]!.count).toBe(2);
+
+    // The list the console shows for the queue has as many tickets as the count says.
+    const listed = await t.inject("GET", "/api/v1/queues/mine", { token: agent1.token });
+    const urgent = (listed.body.items as { priority: string }[]).filter((i) => i.priority === "urgent");
+    expect(urgent.length).toBe(after[mineUrgent]!.count);
+  });
+
   it("a customer gets 403", async () => {
     const before = await t.count("saved_views");
     expect((await t.inject("GET", "/api/v1/views", { token: t.people.customer.token })).status).toBe(403);
+    expect((await t.inject("GET", "/api/v1/views/counts", { token: t.people.customer.token })).status).toBe(403);
     expect((await create(t.people.customer, view())).status).toBe(403);
     expect(await t.count("saved_views")).toBe(before);
   });

@@ -5,14 +5,33 @@ import { Link, useSearchParams } from "react-router";
 import type { User } from "../../lib/types.ts";
 import { canSupervise } from "../auth/session.ts";
 import { FormError } from "../../ui/form-errors.tsx";
-import { useDeleteView, useSaveView, useSavedViews, viewHref, type SavedView } from "./workspace-api.ts";
+import { usePollInterval } from "../../lib/live.ts";
+import { useDeleteView, useSaveView, useSavedViews, useViewCounts, viewHref, type SavedView } from "./workspace-api.ts";
 
 const VIEW_QUEUES = ["all", "mine", "group", "breaching", "escalated-to-me"] as const;
 
-/** The saved views in the console's navigation, under the queues; choosing one applies its filters and sort. */
+/** A view's total beside its name, like a queue's, read out as a sentence ("10000+" past the cap). */
+function ViewCount({ count, capped }: { count: number; capped: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <span className="nav-count" aria-hidden="true">
+        {count}
+        {capped ? "+" : ""}
+      </span>
+      <span className="sr-only">
+        {" "}
+        · {capped ? t("workspace.views.count_capped", { count }) : t("console.count", { count })}
+      </span>
+    </>
+  );
+}
+
+/** The saved views in the console's navigation, under the queues, each with its count; choosing one applies its filters and sort. */
 export function SavedViewsNav() {
   const { t } = useTranslation();
   const views = useSavedViews();
+  const counts = useViewCounts(usePollInterval(30_000), Boolean(views.data?.length)).data;
   const [params] = useSearchParams();
   const remove = useDeleteView();
   const current = params.get("view");
@@ -30,6 +49,7 @@ export function SavedViewsNav() {
             >
               {v.name}
               {v.shared && <span className="muted small"> · {t("workspace.shared")}</span>}
+              {counts?.get(v.id) && <ViewCount {...counts.get(v.id)!} />}
             </Link>
             {v.can_edit && (
               <button

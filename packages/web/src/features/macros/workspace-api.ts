@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { BulkAction, BulkResult, Macro, RenderedMacro, SavedView, ViewBody } from "@eskala/contracts";
+import type { BulkAction, BulkResult, Macro, RenderedMacro, SavedView, ViewBody, ViewCounts } from "@eskala/contracts";
 import { api } from "../../lib/api.ts";
 import type { Message, Ticket } from "../../lib/types.ts";
 
-export type { BulkAction, BulkResult, Macro, RenderedMacro, SavedView };
+export type { BulkAction, BulkResult, Macro, RenderedMacro, SavedView, ViewCounts };
 
 /** The macros the agent may use: their own and the shared ones. */
 export function useMacros() {
@@ -42,11 +42,26 @@ export function useSavedViews() {
   });
 }
 
+/**
+ * How many tickets each saved view lists now. Its key starts with "queue", so every live update
+ * that refreshes the lists and the queues' counts refreshes these too.
+ */
+export function useViewCounts(pollMs: number | false, enabled: boolean) {
+  return useQuery({
+    queryKey: ["queue", "view-counts"],
+    queryFn: () => api.get<ViewCounts>("/views/counts").then((r) => new Map(r.items.map((i) => [i.id, i]))),
+    refetchInterval: pollMs,
+    staleTime: 10_000,
+    enabled,
+  });
+}
+
 export function useSaveView() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: ViewBody) => api.post<SavedView>("/views", body),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["views"] }),
+    onSuccess: () =>
+      qc.invalidateQueries({ queryKey: ["views"] }).then(() => qc.invalidateQueries({ queryKey: ["queue", "view-counts"] })),
   });
 }
 
