@@ -1,7 +1,7 @@
 /**
  * Macros, saved views and bulk changes in a real browser, in Indonesian and in English: a tier-1
  * agent answers with a demo macro (the customer receives the rendered text and the macro's status
- * change), saves a view of the list and reopens it from the sidebar, ticks three tickets and a
+ * change), saves a view of the list, sees its count move as a ticket arrives and one leaves, and reopens it from the sidebar, ticks three tickets and a
  * closed one, changes their priority at once and reads the result per ticket. The API half is in
  * packages/server/test/workspace/.
  */
@@ -27,6 +27,7 @@ const WORDS = {
     viewName: "Nama tampilan",
     save: "Simpan",
     views: "Tampilan tersimpan",
+    tickets: (n: number) => `${n} tiket`,
     filterPriority: "Saring menurut prioritas",
     urgent: "Mendesak",
     high: "Tinggi",
@@ -48,6 +49,7 @@ const WORDS = {
     viewName: "View name",
     save: "Save",
     views: "Saved views",
+    tickets: (n: number) => `${n} ticket${n === 1 ? "" : "s"}`,
     filterPriority: "Filter by priority",
     urgent: "Urgent",
     high: "High",
@@ -96,7 +98,8 @@ describe.each(["id", "en"] as const)("agent workspace (%s)", (lang) => {
     expect(text).not.toMatch(/\{\{|\}\}/);
     await box.fill(`${text}\nPS: ${lang}`);
     await agent.page.getByRole("button", { name: w.send }).click();
-    await agent.page.getByText(`PS: ${lang}`).waitFor();
+    // In the conversation (the composer may still hold the text for a moment after sending).
+    await agent.page.locator("p.message-body", { hasText: `PS: ${lang}` }).waitFor();
     await screenshot(agent.page, `macro-applied-${lang}`);
 
     const thread = await customer.api.get<{ items: { body: string }[] }>(`/tickets/${t.id}/messages`);
@@ -105,17 +108,35 @@ describe.each(["id", "en"] as const)("agent workspace (%s)", (lang) => {
     expect(seen.status).toBe("pending");
   });
 
-  it("a saved view keeps the list's filters and reopens from the sidebar", async (ctx) => {
+  it("a saved view keeps the list's filters, shows its count live and reopens from the sidebar", async (ctx) => {
     const agent = await journeySession(h, ctx, DEMO.tier1, lang);
     const name = unique(lang === "id" ? "Mendesak semua" : "All urgent");
-    await agent.page.goto("/app/tickets?queue=all&priority=urgent");
+    const word = unique("view").replace(" ", "");
+    const first = await ticket(agent, `${word} 1`, lang, { priority: "urgent" });
+    await agent.page.goto(`/app/tickets?queue=all&priority=urgent&q=${word}`);
     await agent.page.getByRole("button", { name: w.saveView }).click();
     await agent.page.getByLabel(w.viewName).fill(name);
     await agent.page.getByRole("button", { name: w.save, exact: true }).click();
     const nav = agent.page.getByRole("list", { name: w.views });
-    await nav.getByRole("link", { name }).waitFor();
+    const link = nav.getByRole("link", { name });
+    await link.waitFor();
+    const count = link.locator(".nav-count");
+    await expect.poll(() => count.innerText()).toBe("1");
+    expect(await link.innerText()).toContain(name);
+
+    // A ticket that arrives counts and one that leaves (no longer urgent) does not, without a reload.
+    await ticket(agent, `${word} 2`, lang, { priority: "urgent" });
+    await expect.poll(() => count.innerText(), { timeout: 20_000 }).toBe("2");
+    expect((await link.textContent()) ?? "").toContain(w.tickets(2));
+    await agent.api.patch(`/tickets/${first.id}`, { priority: "low" });
+    await expect.poll(() => count.innerText(), { timeout: 20_000 }).toBe("1");
+    await screenshot(agent.page, `view-count-${lang}`);
 
     await agent.page.goto("/app/tickets?queue=mine");
+    // The console's first load leaves the review page's charts and the editor's Markdown to their pages.
+    const loaded = await agent.page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name));
+    expect(loaded.some((u) => /\/assets\/vendor-/.test(u))).toBe(true);
+    expect(loaded.filter((u) => /\/assets\/(charts|markdown)-/.test(u))).toEqual([]);
     await agent.page.getByRole("list", { name: w.views }).getByRole("link", { name }).click();
     await agent.page.getByRole("heading", { level: 1, name }).waitFor();
     await expect.poll(() => agent.page.getByLabel(w.filterPriority).inputValue()).toBe("urgent");

@@ -1,5 +1,5 @@
 import type { Services } from "../../http/context.ts";
-import { markdownToText } from "./markdown.ts";
+import { markdownToText } from "@eskala/contracts/markdown";
 
 interface DemoArticle {
   title: string;

@@ -7,7 +7,7 @@ import { AppError, forbidden, notFound } from "../../lib/app-error.ts";
 import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 import { assertStaff } from "../../tickets/ticket-access.ts";
 import { articleUrl, searchArticles, type KbLanguage } from "./kb-search.ts";
-import { markdownToText, renderMarkdown } from "./markdown.ts";
+import { markdownToText, renderMarkdown } from "@eskala/contracts/markdown";
 
 type ArticleRow = Selectable<KbArticlesTable> & { author_name: string | null };
 

@@ -2,7 +2,7 @@ import { useMemo, useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../../../lib/api.ts";
-import { renderArticleMarkdown } from "../../../lib/markdown.ts";
+import { renderMarkdown } from "@eskala/contracts/markdown";
 import { Dialog } from "../../../ui/Dialog.tsx";
 import { Field } from "../../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../../ui/form-errors.tsx";
@@ -255,7 +255,7 @@ function ArticleForm({ article, onDone }: { article: Article | null; onDone: () 
   const [status, setStatus] = useState<Status>(article?.status ?? "draft");
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const fieldError = useFieldErrors(save.error, clientErrors);
-  const preview = useMemo(() => renderArticleMarkdown(body), [body]);
+  const preview = useMemo(() => renderMarkdown(body), [body]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const missing: Record<string, string> = {};

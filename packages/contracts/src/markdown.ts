@@ -1,5 +1,8 @@
 import MarkdownIt from "markdown-it";
 
+// The help center's Markdown, in one place for the server (articles as customers see them, their words
+// for search) and the web app (the admin editor's preview), so a preview is what customers see.
+// Imported by subpath (`@eskala/contracts/markdown`), so the web app loads it with the editor alone.
 // html: false escapes raw HTML in articles; markdown-it's validateLink refuses javascript:, vbscript:, file: and data: links.
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
 const renderLinkOpen =
