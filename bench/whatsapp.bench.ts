@@ -5,14 +5,19 @@
  * threaded by wa_id. Prints messages/s and latency percentiles. The server runs the timer worker
  * only (the outbox relay would call the Graph API for each acknowledgement; the rows are written).
  * autocannon, the server and PostgreSQL share this machine's cores.
- * Env: BENCH_WA_DB (database, created and dropped; default eskala_bench_whatsapp), BENCH_SECONDS
- * (default 15), BENCH_WARMUP (default 5), BENCH_CONNECTIONS (default 32), BENCH_WA_CUSTOMERS (default 2000),
- * BENCH_PG_URL (the server, default postgres://postgres@127.0.0.1:5432/postgres).
+ * Also prints the CPU each message cost (the server process and the database's backends, from
+ * /proc: what a loaded machine does not change) and the transactions per message.
+ * Env: BENCH_WA_DB (database, created and dropped; default eskala_bench_whatsapp; a run refuses one
+ * that exists rather than drop what it did not create), BENCH_WA_PORT (default a random free-looking
+ * port in 23000-24999), BENCH_SECONDS (default 15), BENCH_WARMUP (default 5), BENCH_CONNECTIONS
+ * (default 32), BENCH_WA_CUSTOMERS (default 2000), BENCH_PG_URL (the server, default
+ * postgres://postgres@127.0.0.1:5432/postgres), BENCH_NODE_ARGS (e.g. --cpu-prof for a V8 profile).
  */
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import pg from "pg";
-import { emit, freshPostgres, percentile, startServer } from "./lib/server.ts";
+import { databaseExists, emit, freshPostgres, percentile, startServer } from "./lib/server.ts";
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
@@ -22,7 +27,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const CUSTOMERS = Number(process.env.BENCH_WA_CUSTOMERS ?? 2000);
 const DB = process.env.BENCH_WA_DB ?? "eskala_bench_whatsapp";
 const SECRET = "bench-whatsapp-app-secret";
-const PORT = 3000 + Math.floor(Math.random() * 2000) + 20000;
+const PORT = Number(process.env.BENCH_WA_PORT ?? 23000 + Math.floor(Math.random() * 2000));
 
 let n = 0;
 function delivery(): { body: string; signature: string } {
@@ -89,13 +94,39 @@ function load(url: string, duration: number): Promise<{ result: autocannon.Resul
   });
 }
 
-async function main() {
-  const url = await freshPostgres(DB);
-  const server = await startServer(
-    { DATABASE_URL: url, ESKALA_WHATSAPP_APP_SECRET: SECRET, ESKALA_WORKERS: "timers" },
-    PORT,
-  );
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 where there is none (gone). */
+function cpuSeconds(pid: number): number {
   try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return 0;
+  }
+}
+
+/** The server's CPU, each backend's of the database (the bench's own connection aside), and the commits so far. */
+async function usage(c: pg.Client, serverPid: number) {
+  const backends = await c.query<{ pid: number }>(
+    `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+  );
+  const pgCpu = new Map(backends.rows.map((b) => [b.pid, cpuSeconds(b.pid)]));
+  const { rows } = await c.query<{ commits: string }>(
+    `select xact_commit::text as commits from pg_stat_database where datname = current_database()`,
+  );
+  return { server: cpuSeconds(serverPid), pgCpu, commits: Number(rows[0]!.commits) };
+}
+
+async function main() {
+  // Never drop a database this run did not create: an existing one is someone's, so stop.
+  if (await databaseExists(DB)) throw new Error(`database ${DB} exists; drop it or set BENCH_WA_DB to another name`);
+  const url = await freshPostgres(DB);
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    server = await startServer(
+      { DATABASE_URL: url, ESKALA_WHATSAPP_APP_SECRET: SECRET, ESKALA_WORKERS: "timers" },
+      PORT,
+    );
     // The tiers a new ticket needs (the demo's seeding takes minutes on a loaded machine); no groups, so nothing routes.
     const setup = new pg.Client({ connectionString: url });
     await setup.connect();
@@ -104,11 +135,26 @@ async function main() {
     );
     await setup.end();
     if (WARMUP > 0) await load(server.url, WARMUP);
-    const { result, times } = await load(server.url, SECONDS);
-    times.sort((a, b) => a - b);
-    const ok = result["2xx"];
     const c = new pg.Client({ connectionString: url });
     await c.connect();
+    const serverPid = server.proc.pid!;
+    const before = await usage(c, serverPid);
+    // Backends the pool closes during the run take their CPU along: sample the living ones each second.
+    const pgPeak = new Map(before.pgCpu);
+    const sampler = setInterval(() => {
+      void usage(c, serverPid).then(
+        (u) => u.pgCpu.forEach((s, pid) => pgPeak.set(pid, Math.max(s, pgPeak.get(pid) ?? 0))),
+        () => {},
+      );
+    }, 1000);
+    const { result, times } = await load(server.url, SECONDS);
+    clearInterval(sampler);
+    const after = await usage(c, serverPid);
+    after.pgCpu.forEach((s, pid) => pgPeak.set(pid, Math.max(s, pgPeak.get(pid) ?? 0)));
+    times.sort((a, b) => a - b);
+    const ok = result["2xx"];
+    const pgSeconds = [...pgPeak].reduce((sum, [pid, s]) => sum + s - (before.pgCpu.get(pid) ?? 0), 0);
+    const perMessage = (x: number) => +((x * 1000) / Math.max(ok, 1)).toFixed(3);
     const counts = (
       await c.query<{ tickets: number; messages: number; wa: number }>(
         `select (select count(*)::int from tickets where channel = 'whatsapp') as tickets,
@@ -134,10 +180,13 @@ async function main() {
         p99: round(percentile(times, 99)),
         max: round(times.at(-1) ?? NaN),
       },
+      // What a message cost, from /proc: the machine's load aside, the number to compare changes by.
+      cpu_ms_per_message: { server: perMessage(after.server - before.server), postgres: perMessage(pgSeconds) },
+      transactions_per_message: +((after.commits - before.commits) / Math.max(ok, 1)).toFixed(3),
       stored: counts,
     });
   } finally {
-    await server.stop();
+    await server?.stop();
     const admin = new pg.Client({
       connectionString: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
     });

@@ -14,6 +14,16 @@ import { saveAttachments } from "./attachments.ts";
 import { findMentions, notifyMentions } from "./mentions.ts";
 import { notifyCollaborators } from "./collaborators.ts";
 
+/**
+ * How a message came in: the inbound mail's Message-ID; the author already read by the caller
+ * (a WhatsApp group reads its customers in one query), who must be `author_email`'s user.
+ */
+export interface AddOptions {
+  emailMessageId?: string;
+  author?: Author;
+}
+type Author = Awaited<ReturnType<typeof findAuthor>>;
+
 /** Scores a customer's message (negative = unhappy); supplied by the escalation engine. */
 export type SentimentScorer = (text: string) => number | null;
 
@@ -42,7 +52,7 @@ export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]
     ticketId: string,
     body: CreateMessageBody,
     now: Date,
-    opts: { emailMessageId?: string } = {},
+    opts: AddOptions = {},
   ) {
     const isCustomer = actor.role === "customer";
     const at = body.created_at ? new Date(body.created_at) : now;
@@ -57,7 +67,7 @@ export function createMessageService(deps: { db: Kysely<DB>; hooks: TicketHook[]
         { path: ["status"], message: "agents only" },
       ]);
     const author = body.author_email
-      ? await findAuthor(trx, body.author_email)
+      ? (opts.author ?? (await findAuthor(trx, body.author_email)))
       : { id: actor.via === "system" ? null : actor.userId, role: actor.role };
     if (current.status === "closed")
       throw new AppError("invalid_transition", "The ticket is closed; open a new one", [

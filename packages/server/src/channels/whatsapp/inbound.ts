@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import {
   CreateMessageBody,
   CreateTicketBody,
@@ -7,92 +6,27 @@ import {
   type WhatsappStatus,
   type WhatsappWebhookBody,
 } from "@eskala/contracts";
-import { sql, type Transaction } from "kysely";
+import { sql } from "kysely";
 import type { Logger } from "pino";
 import { SYSTEM_ACTOR } from "../../auth/actor.ts";
 import type { Database } from "../../db/database.ts";
-import type { DB } from "../../db/schema.ts";
-import { enqueue } from "../../outbox/outbox.ts";
+import { deferWrites, flushDeferred } from "../../db/deferred.ts";
+import { createGroupCommit, type Settled } from "../../db/group-commit.ts";
 import type { MessageService } from "../../tickets/message.service.ts";
-import { appendEvents, type TimelineEvent } from "../../tickets/ticket-events.ts";
-import type { TicketHook } from "../../tickets/ticket-hooks.ts";
 import type { TicketService } from "../../tickets/ticket.service.ts";
 import { guessLanguage } from "../mail/inbound-classify.ts";
+import { inbound, type InboundContext, type InboundMedia } from "./inbound-hook.ts";
+import { createStatusIntake } from "./statuses.ts";
+
+export { whatsappHook, type InboundMedia } from "./inbound-hook.ts";
 
 /** The synthetic address of a WhatsApp customer: `.invalid`, so no email is ever sent to it. */
 export const whatsappEmail = (waId: string) => `wa-${waId}@whatsapp.invalid`;
 
-/** A media file (image, document) of an inbound message, fetched from the Graph API by the outbox. */
-export interface InboundMedia {
-  media_id: string;
-  mime_type: string;
-  filename: string;
-}
-
-/**
- * What the WhatsApp message being processed asks of the ticket change it causes; the intake sets
- * it around the service call and `whatsappHook` writes it in the change's own transaction: the
- * message id is recorded with the ticket or message (a repeated delivery fails on the key and
- * changes nothing), the customer's window opens, and the media fetch is queued.
- */
-interface InboundContext {
-  wamid: string;
-  waId: string;
-  name: string | null;
-  at: Date;
-  media: InboundMedia | null;
-}
-const inbound = new AsyncLocalStorage<InboundContext>();
-
-/** The WhatsApp part of every ticket change: records the inbound message that caused it. Runs before the channels hook. */
-export function whatsappHook(): TicketHook {
-  return async (trx, change) => {
-    const ctx = inbound.getStore();
-    // Only the change the message made (a creation, or the message's own change): not what hooks
-    // change after it. No "done" flag: a group of creations that failed is written again item by item.
-    if (!ctx || (change.previous !== null && change.message?.id === undefined)) return;
-    const ticketId = change.ticket.id;
-    await trx
-      .insertInto("whatsapp_messages")
-      .values({
-        wamid: ctx.wamid,
-        direction: "inbound",
-        wa_id: ctx.waId,
-        ticket_id: ticketId,
-        message_id: change.message?.id ?? null,
-        created_at: change.now,
-      })
-      .execute();
-    await trx
-      .insertInto("whatsapp_contacts")
-      .values({ wa_id: ctx.waId, user_id: change.ticket.requester_id, profile_name: ctx.name, last_inbound_at: ctx.at })
-      .onConflict((oc) =>
-        oc.column("wa_id").doUpdateSet({
-          profile_name: sql`coalesce(excluded.profile_name, whatsapp_contacts.profile_name)`,
-          last_inbound_at: sql`greatest(excluded.last_inbound_at, whatsapp_contacts.last_inbound_at)`,
-        }),
-      )
-      .execute();
-    if (ctx.media)
-      await enqueue(
-        trx,
-        [
-          {
-            kind: "whatsapp",
-            key: `whatsapp-media:${ctx.wamid}`,
-            ticketId,
-            payload: { op: "media", ...ctx.media, message_id: change.message?.id ?? null },
-          },
-        ],
-        change.now,
-      );
-  };
-}
-
 export interface WhatsappIntakeDeps {
   database: Database;
   tickets: Pick<TicketService, "create">;
-  messages: Pick<MessageService, "add">;
+  messages: Pick<MessageService, "addInTrx">;
   log: Logger;
 }
 
@@ -134,165 +68,174 @@ export function messageText(m: WhatsappInboundMessage): { text: string; media: I
   return { text: `[${m.type}]`, media: null };
 }
 
-/**
- * One signed webhook delivery: its messages become tickets (a new customer, or one without an open
- * WhatsApp ticket) or replies on the customer's open ticket, threaded by wa_id, each message once;
- * its statuses land on the timeline of the ticket the message went out on, in one transaction.
- * Customers are handled side by side (their new tickets share group-committed transactions), each
- * customer's messages in order.
- */
-export async function receiveWebhook(
-  deps: WhatsappIntakeDeps,
-  body: WhatsappWebhookBody,
-  now: Date,
-): Promise<WebhookResult> {
-  const names = new Map<string, string>();
-  const byCustomer = new Map<string, WhatsappInboundMessage[]>();
-  const statuses: WhatsappStatus[] = [];
-  for (const entry of body.entry)
-    for (const change of entry.changes) {
-      if (change.field !== "messages") continue;
-      for (const c of change.value.contacts ?? []) if (c.profile?.name) names.set(c.wa_id, c.profile.name);
-      for (const m of change.value.messages ?? []) {
-        const list = byCustomer.get(m.from) ?? [];
-        list.push(m);
-        byCustomer.set(m.from, list);
-      }
-      statuses.push(...(change.value.statuses ?? []));
-    }
-  const result: WebhookResult = { messages: 0, duplicates: 0, statuses: 0 };
-  await Promise.all(
-    [...byCustomer].map(async ([waId, list]) => {
-      list.sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
-      for (const m of list) {
-        const fresh = await receiveMessage(deps, m, names.get(waId) ?? null, now);
-        if (fresh) result.messages++;
-        else result.duplicates++;
-      }
-    }),
-  );
-  if (statuses.length) result.statuses = await recordStatuses(deps.database.db, statuses, now);
-  return result;
+
+/** A message waiting for its group: what it says, and what its ticket change must record. */
+interface Arrival {
+  m: WhatsappInboundMessage;
+  text: string;
+  ctx: InboundContext;
+  now: Date;
+}
+/** A message's outcome in its group: a reply written, seen before, or a new ticket to open. */
+type Outcome = "reply" | "duplicate" | "new";
+/** A customer's open WhatsApp ticket, and the customer (the reply's author). */
+interface OpenTicket {
+  wa_id: string;
+  ticket_id: string;
+  user_id: string;
+  role: string;
 }
 
-/** One inbound message; false when it was seen before (its id is on record). */
-async function receiveMessage(
-  deps: WhatsappIntakeDeps,
-  m: WhatsappInboundMessage,
-  name: string | null,
-  now: Date,
-): Promise<boolean> {
+export type WhatsappIntake = ReturnType<typeof createWhatsappIntake>;
+
+/**
+ * The webhook's intake. Messages of all deliveries arriving together share a group (see
+ * db/group-commit.ts): the group reads which ids it has seen and its customers' open tickets in one
+ * query each, and writes the replies in one transaction with deferred writes (a dozen statements
+ * for the group, about five per reply). A message whose customer has no open ticket opens one
+ * through the ticket service's own group commit. Statuses share transactions the same way
+ * (statuses.ts). The message id's unique key keeps each message once: a group that fails on it (a
+ * duplicate delivered twice at once) is written again item by item, so only the duplicate is left out.
+ */
+export function createWhatsappIntake(deps: WhatsappIntakeDeps) {
   const db = deps.database.db;
-  const seen = await db.selectFrom("whatsapp_messages").select("wamid").where("wamid", "=", m.id).executeTakeFirst();
-  if (seen) return false;
-  const { text, media } = messageText(m);
-  const sentAt = new Date(Number(m.timestamp) * 1000);
-  // Meta's clock may be ahead of ours: the window is never opened in the future.
-  const at = sentAt.getTime() > now.getTime() || Number.isNaN(sentAt.getTime()) ? now : sentAt;
-  const ctx: InboundContext = { wamid: m.id, waId: m.from, name, at, media };
-  try {
-    const open = await db
-      .selectFrom("whatsapp_contacts as c")
-      .innerJoin("tickets as t", "t.requester_id", "c.user_id")
-      .select("t.id")
-      .where("c.wa_id", "=", m.from)
-      .where("t.channel", "=", "whatsapp")
-      .where("t.status", "not in", ["solved", "closed"])
-      .orderBy("t.created_at", "desc")
-      .limit(1)
-      .executeTakeFirst();
-    const email = whatsappEmail(m.from);
-    if (open) {
-      const input = CreateMessageBody.parse({
-        body: clip(text, LIMITS.messageBody),
-        kind: "reply",
-        channel: "whatsapp",
-        author_email: email,
+  const arrivals = createGroupCommit<Arrival, Outcome>({ max: 64, inFlight: 2, run: (items) => receiveGroup(items) });
+  const statuses = createStatusIntake(db);
+
+  async function receiveGroup(items: Arrival[]): Promise<Settled<Outcome>[]> {
+    const ids = [...new Set(items.map((a) => a.m.id))];
+    const seen = new Set(
+      (await db.selectFrom("whatsapp_messages").select("wamid").where(sql<boolean>`wamid = any(${ids}::text[])`).execute()).map(
+        (r) => r.wamid,
+      ),
+    );
+    const waIds = [...new Set(items.map((a) => a.m.from))];
+    const { rows } = await sql<OpenTicket>`
+      select distinct on (c.wa_id) c.wa_id, t.id as ticket_id, u.id as user_id, u.role
+      from whatsapp_contacts c
+      join users u on u.id = c.user_id
+      join tickets t on t.requester_id = c.user_id
+      where c.wa_id = any(${waIds}::text[]) and t.channel = 'whatsapp' and t.status not in ('solved', 'closed')
+      order by c.wa_id, t.created_at desc`.execute(db);
+    const open = new Map(rows.map((r) => [r.wa_id, r]));
+    const results: Settled<Outcome>[] = new Array(items.length);
+    const replies: { i: number; a: Arrival; to: OpenTicket }[] = [];
+    items.forEach((a, i) => {
+      const to = open.get(a.m.from);
+      if (seen.has(a.m.id)) results[i] = { ok: true, value: "duplicate" };
+      else if (!to) results[i] = { ok: true, value: "new" };
+      else replies.push({ i, a, to });
+      seen.add(a.m.id); // the same id twice in one group: the second is a duplicate
+    });
+    // Tickets locked in one order by every group, so two groups in flight never wait on each other in a circle.
+    replies.sort((x, y) => (x.to.ticket_id < y.to.ticket_id ? -1 : x.to.ticket_id > y.to.ticket_id ? 1 : x.i - y.i));
+    const written = await writeReplies(replies.map((r) => r));
+    replies.forEach((r, k) => (results[r.i] = written[k]!));
+    return results;
+  }
+
+  /** Replies in one transaction; if it fails (a duplicate raced in), each again on its own. */
+  async function writeReplies(replies: { a: Arrival; to: OpenTicket }[]): Promise<Settled<Outcome>[]> {
+    if (replies.length === 0) return [];
+    try {
+      await db.transaction().execute(async (trx) => {
+        deferWrites(trx, { idsHint: 2 * replies.length });
+        for (const { a, to } of replies) {
+          const input = CreateMessageBody.parse({
+            body: clip(a.text, LIMITS.messageBody),
+            kind: "reply",
+            channel: "whatsapp",
+            author_email: whatsappEmail(a.m.from),
+          });
+          const author = { id: to.user_id, role: to.role as "customer" };
+          await inbound.run(a.ctx, () =>
+            deps.messages.addInTrx(trx, SYSTEM_ACTOR, to.ticket_id, input, a.now, { author }),
+          );
+        }
+        await flushDeferred(trx);
       });
-      await inbound.run(ctx, () => deps.messages.add(SYSTEM_ACTOR, open.id, input, now));
-      return true;
+      return replies.map(() => ({ ok: true, value: "reply" }));
+    } catch (error) {
+      if (replies.length === 1)
+        return [isUniqueViolation(error) ? { ok: true, value: "duplicate" } : { ok: false, error }];
+      const alone: Settled<Outcome>[] = [];
+      for (const r of replies) alone.push(...(await writeReplies([r])));
+      return alone;
     }
-    const language = guessLanguage(text);
-    const firstLine = text.split("\n")[0]!.replace(/\s+/g, " ").trim();
+  }
+
+  /** A message no open ticket takes: a new ticket, through the ticket service's group commit. */
+  async function openTicket(a: Arrival, name: string | null): Promise<boolean> {
+    const language = guessLanguage(a.text);
+    const firstLine = a.text.split("\n")[0]!.replace(/\s+/g, " ").trim();
     const input = CreateTicketBody.parse({
-      subject: clip(firstLine || `WhatsApp +${m.from}`, Math.min(LIMITS.subject, 120)),
-      description: clip(text, LIMITS.description),
+      subject: clip(firstLine || `WhatsApp +${a.m.from}`, Math.min(LIMITS.subject, 120)),
+      description: clip(a.text, LIMITS.description),
       requester: {
-        email,
-        name: clip(name?.trim() || `+${m.from}`, LIMITS.name),
+        email: whatsappEmail(a.m.from),
+        name: clip(name?.trim() || `+${a.m.from}`, LIMITS.name),
         ...(language ? { language } : {}),
       },
       channel: "whatsapp",
       ...(language ? { language } : {}),
     });
-    await inbound.run(ctx, () => deps.tickets.create(SYSTEM_ACTOR, input, now));
-    return true;
-  } catch (err) {
-    if (isUniqueViolation(err)) return false; // the same message, delivered twice at once
-    throw err;
+    try {
+      await inbound.run(a.ctx, () => deps.tickets.create(SYSTEM_ACTOR, input, a.now));
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false; // the same message, delivered twice at once
+      throw err;
+    }
   }
-}
 
-const STATUSES = new Set(["sent", "delivered", "read", "failed"]);
+  /** One inbound message; false when it was seen before (its id is on record). */
+  async function receiveMessage(m: WhatsappInboundMessage, name: string | null, now: Date): Promise<boolean> {
+    const { text, media } = messageText(m);
+    const sentAt = new Date(Number(m.timestamp) * 1000);
+    // Meta's clock may be ahead of ours: the window is never opened in the future.
+    const at = sentAt.getTime() > now.getTime() || Number.isNaN(sentAt.getTime()) ? now : sentAt;
+    const a: Arrival = { m, text, now, ctx: { wamid: m.id, waId: m.from, name, at, media } };
+    const outcome = await arrivals.submit(a);
+    if (outcome === "new") return openTicket(a, name);
+    return outcome === "reply";
+  }
 
-/**
- * Status reports of the messages we sent, in one transaction: each (message, status) once, on the
- * timeline of the message's ticket. Reports of messages we do not know are skipped.
- */
-async function recordStatuses(db: Database["db"], statuses: WhatsappStatus[], now: Date): Promise<number> {
-  const known = statuses.filter((s) => STATUSES.has(s.status));
-  if (known.length === 0) return 0;
-  return db.transaction().execute(async (trx: Transaction<DB>) => {
-    const sent = await trx
-      .selectFrom("whatsapp_messages")
-      .select(["wamid", "ticket_id", "wa_id"])
-      .where("direction", "=", "outbound")
-      .where(
-        "wamid",
-        "in",
-        known.map((s) => s.id),
-      )
-      .execute();
-    const ticketOf = new Map(sent.map((r) => [r.wamid, r]));
-    const rows = known.flatMap((s) => {
-      const out = ticketOf.get(s.id);
-      return out ? [{ s, out }] : [];
-    });
-    if (rows.length === 0) return 0;
-    const fresh = await trx
-      .insertInto("whatsapp_messages")
-      .values(
-        rows.map(({ s, out }) => ({
-          wamid: `status:${s.id}:${s.status}`,
-          direction: "status" as const,
-          wa_id: out.wa_id,
-          ticket_id: out.ticket_id,
-          message_id: null,
-          created_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.column("wamid").doNothing())
-      .returning("wamid")
-      .execute();
-    const isFresh = new Set(fresh.map((r) => r.wamid));
-    const events: TimelineEvent[] = rows
-      .filter(({ s }) => isFresh.has(`status:${s.id}:${s.status}`))
-      .map(({ s, out }) => {
-        const error = s.errors?.[0];
-        const detail = error ? (error.error_data?.details ?? error.message ?? error.title ?? "") : "";
-        return {
-          ticketId: out.ticket_id,
-          type: "whatsapp.status",
-          at: now,
-          actorKind: "system",
-          data: {
-            status: s.status,
-            wamid: s.id,
-            ...(error ? { error: clip(`${error.code ? `(#${error.code}) ` : ""}${detail}`.trim(), 500) } : {}),
-          },
-        };
-      });
-    await appendEvents(trx, null, events);
-    return events.length;
-  });
+  /**
+   * One signed webhook delivery: its messages become tickets (a new customer, or one without an
+   * open WhatsApp ticket) or replies on the customer's open ticket, threaded by wa_id, each message
+   * once; its statuses land on the timeline of the ticket the message went out on. Customers are
+   * handled side by side, each customer's messages in order.
+   */
+  async function receive(body: WhatsappWebhookBody, now: Date): Promise<WebhookResult> {
+    const names = new Map<string, string>();
+    const byCustomer = new Map<string, WhatsappInboundMessage[]>();
+    const reports: WhatsappStatus[] = [];
+    for (const entry of body.entry)
+      for (const change of entry.changes) {
+        if (change.field !== "messages") continue;
+        for (const c of change.value.contacts ?? []) if (c.profile?.name) names.set(c.wa_id, c.profile.name);
+        for (const m of change.value.messages ?? []) {
+          const list = byCustomer.get(m.from) ?? [];
+          list.push(m);
+          byCustomer.set(m.from, list);
+        }
+        reports.push(...(change.value.statuses ?? []));
+      }
+    const result: WebhookResult = { messages: 0, duplicates: 0, statuses: 0 };
+    await Promise.all([
+      ...[...byCustomer].map(async ([waId, list]) => {
+        list.sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
+        for (const m of list) {
+          if (await receiveMessage(m, names.get(waId) ?? null, now)) result.messages++;
+          else result.duplicates++;
+        }
+      }),
+      (async () => {
+        if (reports.length) result.statuses = await statuses.record(reports, now);
+      })(),
+    ]);
+    return result;
+  }
+
+  return { receive };
 }

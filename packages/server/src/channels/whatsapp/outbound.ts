@@ -3,6 +3,7 @@ import type { Executor } from "../../tickets/ticket-events.ts";
 import { customerMailFacts } from "../../tickets/customer-view.ts";
 import { enqueue } from "../../outbox/outbox.ts";
 import { emailDeliverer, type CustomerDeliverer } from "../customer-channels.ts";
+import { bufferedContact } from "./inbound-hook.ts";
 import { publicBaseUrl } from "../settings.ts";
 import {
   COMMON_PLACEHOLDERS,
@@ -111,13 +112,21 @@ const isTemplateKey = (k: string): k is TemplateKey => (MAIL_TEMPLATE_KEYS as re
  */
 export const whatsappDeliverer: CustomerDeliverer = async (trx, notice) => {
   const { ticket, template, vars, now, occurrence, config } = notice;
-  const contact = await trx
-    .selectFrom("whatsapp_contacts as c")
-    .innerJoin("users as u", "u.id", "c.user_id")
+  const row = await trx
+    .selectFrom("users as u")
+    .leftJoin("whatsapp_contacts as c", "c.user_id", "u.id")
     .select(["c.wa_id", "c.last_inbound_at", "u.name", "u.language", "u.disabled"])
-    .where("c.user_id", "=", ticket.requester_id)
+    .where("u.id", "=", ticket.requester_id)
     .executeTakeFirst();
-  if (!contact) return emailDeliverer(trx, notice);
+  // A group's transaction holds the contact its messages made until the commit: it counts too.
+  const buffered = bufferedContact(trx, ticket.requester_id);
+  const waId = buffered?.wa_id ?? row?.wa_id;
+  if (!row || !waId) return emailDeliverer(trx, notice);
+  const lastInboundAt = Math.max(
+    buffered ? buffered.last_inbound_at.getTime() : -Infinity,
+    row.last_inbound_at ? new Date(row.last_inbound_at).getTime() : -Infinity,
+  );
+  const contact = { ...row, wa_id: waId };
   if (contact.disabled || !isTemplateKey(template)) return;
   const language: MailLanguage =
     ticket.language === "en" || ticket.language === "id" ? ticket.language : contact.language === "en" ? "en" : "id";
@@ -134,7 +143,7 @@ export const whatsappDeliverer: CustomerDeliverer = async (trx, notice) => {
     template === "agent.reply" && vars.reply_text
       ? vars.reply_text
       : fillTemplate(DEFAULT_TEMPLATES[template][language].body, filled);
-  const inWindow = now.getTime() - new Date(contact.last_inbound_at).getTime() < SERVICE_WINDOW_MS;
+  const inWindow = now.getTime() - lastInboundAt < SERVICE_WINDOW_MS;
   const payload: WhatsappSendPayload = {
     op: "send",
     to: contact.wa_id,

@@ -15,7 +15,7 @@ import { registerJsonBodyParser } from "../../http/request-guards.ts";
 import { AppError } from "../../lib/app-error.ts";
 import { errors } from "../http-helpers.ts";
 import { safeEqual } from "../settings.ts";
-import { receiveWebhook, type WhatsappIntakeDeps } from "./inbound.ts";
+import { createWhatsappIntake, type WhatsappIntakeDeps } from "./inbound.ts";
 import { defaultTemplateName } from "./outbound.ts";
 
 /** The raw body of a delivery: Meta's signature covers its exact bytes. */
@@ -47,6 +47,8 @@ const WebhookResult = z.object({
 export function whatsappRoutes(intake: Omit<WhatsappIntakeDeps, "database">, log: Logger) {
   return (api: Api, s: Services) => {
     const tags = ["whatsapp"];
+    // One intake per app: deliveries arriving together share its groups' transactions.
+    const whatsapp = createWhatsappIntake({ ...intake, database: s.database });
     api.get(
       "/api/v1/channels/whatsapp/webhook",
       {
@@ -117,7 +119,7 @@ export function whatsappRoutes(intake: Omit<WhatsappIntakeDeps, "database">, log
               fields.length ? fields : [{ path: [], message: "invalid" }],
             );
           }
-          return receiveWebhook({ ...intake, database: s.database }, req.body as WhatsappWebhookBody, s.clock.now());
+          return whatsapp.receive(req.body as WhatsappWebhookBody, s.clock.now());
         },
       );
     });
