@@ -20,6 +20,13 @@ export interface RelayOptions {
   giveWayWhile?: () => boolean;
   /** How long a batch waits while giving way (default 1,000 ms). */
   giveWayMs?: number;
+  /**
+   * Batches claimed and delivered at once while draining a backlog (default 1): a lane whose batch
+   * came back full brings in another, up to this many, unless the relay is giving way. Leases
+   * (SKIP LOCKED) keep the lanes' rows apart. A batch waits mostly on round trips and receivers,
+   * so after a burst of deadlines one lane leaves the cores idle.
+   */
+  concurrency?: number;
   /** For tests: the jitter's random source. */
   random?: () => number;
   onError?: (err: unknown, row?: ClaimedRow) => void;
@@ -57,6 +64,7 @@ export function createOutboxRelay(
   const onError = opts.onError ?? (() => {});
   const giveWayWhile = opts.giveWayWhile ?? (() => false);
   const giveWayMs = opts.giveWayMs ?? 1_000;
+  const concurrency = opts.concurrency ?? 1;
 
   let running = false;
   let loop: Promise<void> | null = null;
@@ -206,14 +214,44 @@ export function createOutboxRelay(
     return Math.min(pollMs, Math.max(0, row.next_attempt_at.getTime() - clock.now().getTime()));
   }
 
+  /**
+   * Delivers everything due: one lane claims batches until none is left, one batch a second while
+   * deadlines are catching up; a lane whose batch was full brings in another, up to `concurrency`.
+   */
+  function drain(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let active = 0;
+      let failed = false;
+      const start = () => {
+        active++;
+        lane().then(
+          () => --active === 0 && resolve(),
+          (err) => {
+            failed = true;
+            if (--active === 0) reject(err);
+          },
+        );
+      };
+      const lane = async () => {
+        while (running && !failed) {
+          const handled = await runOnce();
+          if (handled === 0) return;
+          if (giveWayWhile()) {
+            // Giving way: one batch a second in all, so the other lanes end.
+            if (active > 1) return;
+            await giveWay();
+          } else if (handled >= batchSize && active < concurrency) start();
+        }
+      };
+      start();
+    });
+  }
+
   async function run() {
     while (running) {
       try {
         woken = false;
-        while (running && (await runOnce()) > 0) {
-          /* drain everything due, one batch a second while deadlines are catching up */
-          await giveWay();
-        }
+        await drain();
         if (!running) break;
         const waitMs = await msUntilNextDue();
         if (woken || waitMs === 0) continue;

@@ -504,3 +504,53 @@ describe("giving way to deadlines", () => {
     }
   });
 });
+
+describe("draining a backlog", () => {
+  it("delivers a backlog in several lanes at once, each row exactly once", async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const sent: string[] = [];
+    const lanes = createOutboxRelay(
+      {
+        database: t.services.database,
+        clock,
+        handlers: {
+          email: {
+            send: async (row) => {
+              inFlight++;
+              mostInFlight = Math.max(mostInFlight, inFlight);
+              // A slow receiver: the batches' sends overlap only if lanes run side by side.
+              await new Promise((r) => setTimeout(r, 30));
+              inFlight--;
+              sent.push(row.idempotency_key);
+              return { ok: true };
+            },
+          },
+          webhook: {},
+          notification: notificationHandler(),
+        },
+      },
+      { batchSize: 2, concurrency: 3 },
+    );
+    await enqueue(
+      t.db,
+      Array.from({ length: 12 }, (_, i) => ({
+        kind: "email" as const,
+        key: `lane:${i}`,
+        payload: { to: "rani@example.com", subject: `s${i}`, text: "t" },
+      })),
+      clock.now(),
+    );
+    await lanes.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while (sent.length < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await lanes.stop();
+    }
+    expect(mostInFlight).toBeGreaterThan(2);
+    expect(sent.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `lane:${i}`).sort());
+    const rows = await t.db.selectFrom("outbox").select(["status", "attempts"]).execute();
+    expect(rows.every((r) => r.status === "delivered" && r.attempts === 1)).toBe(true);
+  });
+});
