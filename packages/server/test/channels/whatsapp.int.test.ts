@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock, type TestApp } from "../harness.ts";
 import { createNotifyRelay } from "../../src/notify/compose-notify.ts";
@@ -265,6 +266,30 @@ describe("inbound messages", () => {
     );
     expect(bodies.join("\n")).toContain("Jl. Sudirman 1, Jakarta");
     expect(bodies.join("\n")).toContain("https://maps.google.com/?q=-6.2,106.816666");
+  });
+
+  it("replies arriving together share transactions; a duplicate among them is left out alone", async () => {
+    const customers = Array.from({ length: 6 }, (_, i) => `62812345006${i}`);
+    for (const wa of customers) await post(inbound(wa, `Grup ${wa}`, { type: "text", text: { body: "Halo" } }));
+    const dup = inbound(customers[0]!, "Grup", { type: "text", text: { body: "balasan dua kali" } }, "wamid.group-dup");
+    const replies = customers.map((wa, i) =>
+      i === 0 ? dup : inbound(wa, `Grup ${wa}`, { type: "text", text: { body: `balasan ${i}` } }),
+    );
+    const res = await Promise.all([...replies, dup].map((b) => post(b)));
+    expect(res.map((r) => r.status)).toEqual(res.map(() => 200));
+    expect(res.reduce((n, r) => n + r.body.messages, 0)).toBe(customers.length);
+    expect(res.reduce((n, r) => n + r.body.duplicates, 0)).toBe(1);
+    const written = await sql<{ wa_id: string; body: string; tx: string }>`
+      select c.wa_id, m.body, m.xmin::text as tx from messages m
+      join tickets tk on tk.id = m.ticket_id join whatsapp_contacts c on c.user_id = tk.requester_id
+      where c.wa_id = any(${customers}::text[]) and m.body like 'balasan%'`.execute(t.db);
+    // Each reply once, on its customer's one ticket.
+    expect(written.rows.map((r) => `${r.wa_id} ${r.body}`).sort()).toEqual(
+      customers.map((wa, i) => `${wa} ${i === 0 ? "balasan dua kali" : `balasan ${i}`}`).sort(),
+    );
+    for (const wa of customers) expect(await ticketOf(wa)).toHaveLength(1);
+    // Fewer transactions than replies (one each before the group commit).
+    expect(new Set(written.rows.map((r) => r.tx)).size).toBeLessThan(customers.length);
   });
 
   it("keeps the ticket when the media cannot be fetched, and says so on the timeline", async () => {
