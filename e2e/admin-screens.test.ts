@@ -43,6 +43,22 @@ describe("admin screens: organisations", () => {
       shared_tickets: true,
     });
     await screenshot(admin.page, "admin-organizations-en");
+
+    // The other listed screens share the list: a row's Edit opens its dialog with the row's values.
+    for (const [path, heading, rowName, dialogTitle] of [
+      ["groups", "Groups & departments", "Billing", "Edit group"],
+      ["categories", "Categories", "Pembayaran", "Edit category"],
+      ["tiers", "Tiers", "Tier 2 · Technical", "Edit tier"],
+    ] as const) {
+      await admin.page.goto(`/app/admin/${path}`);
+      await admin.page.getByRole("heading", { level: 1 }).waitFor();
+      expect(await admin.page.getByRole("heading", { level: 1 }).innerText()).toBe(heading);
+      await admin.page.getByRole("button", { name: `Edit ${rowName}`, exact: true }).click();
+      const edit = admin.page.getByRole("dialog", { name: dialogTitle });
+      expect(await edit.getByRole("textbox", { name: "Name" }).inputValue()).toBe(rowName);
+      await edit.getByRole("button", { name: "Cancel" }).click();
+      await edit.waitFor({ state: "hidden" });
+    }
   });
 
   it("in Indonesian, edits an organisation and shows a refused segment as a sentence under its field", async (ctx) => {

@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Category } from "../../lib/types.ts";
-import { Dialog } from "../../ui/Dialog.tsx";
 import { Field } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
-import { AdminPage } from "./AdminPage.tsx";
+import { AdminListPage } from "./AdminList.tsx";
 import { FormButtons } from "./TiersPage.tsx";
 import { useList, useSave } from "./admin-api.ts";
 
@@ -12,59 +11,25 @@ import { useList, useSave } from "./admin-api.ts";
 export function CategoriesPage() {
   const { t } = useTranslation();
   const categories = useList<Category>(["categories"], "/categories");
-  const [editing, setEditing] = useState<Category | "new" | null>(null);
   return (
-    <AdminPage
+    <AdminListPage
       title={t("admin.nav.categories")}
       intro={t("admin.categories.intro")}
       query={categories}
-      actions={
-        <button type="button" className="button primary" onClick={() => setEditing("new")}>
-          {t("admin.categories.add")}
-        </button>
-      }
-    >
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t("admin.name")}</th>
-            <th scope="col">{t("admin.categories.skill")}</th>
-            <th scope="col">{t("admin.categories.level")}</th>
-            <th scope="col">
-              <span className="sr-only">{t("admin.actions")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {categories.data?.map((c) => (
-            <tr key={c.id}>
-              <td>{c.name}</td>
-              <td>{c.skill ? <span className="tag">{c.skill}</span> : <span className="muted">—</span>}</td>
-              <td>{c.skill ? c.skill_level : "—"}</td>
-              <td>
-                <button
-                  type="button"
-                  className="button small"
-                  onClick={() => setEditing(c)}
-                  aria-label={t("admin.edit_named", { name: c.name })}
-                >
-                  {t("admin.edit")}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Dialog
-        open={editing !== null}
-        onClose={() => setEditing(null)}
-        title={editing === "new" ? t("admin.categories.add") : t("admin.categories.edit")}
-      >
-        {editing !== null && (
-          <CategoryForm category={editing === "new" ? null : editing} onDone={() => setEditing(null)} />
-        )}
-      </Dialog>
-    </AdminPage>
+      addLabel={t("admin.categories.add")}
+      editLabel={t("admin.categories.edit")}
+      columns={[
+        { header: t("admin.name"), cell: (c) => c.name },
+        {
+          header: t("admin.categories.skill"),
+          cell: (c) => (c.skill ? <span className="tag">{c.skill}</span> : <span className="muted">—</span>),
+        },
+        { header: t("admin.categories.level"), cell: (c) => (c.skill ? c.skill_level : "—") },
+      ]}
+      rowKey={(c) => c.id}
+      rowName={(c) => c.name}
+      form={(c, onDone) => <CategoryForm category={c} onDone={onDone} />}
+    />
   );
 }
 

@@ -1,11 +1,10 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Group, Tier } from "../../lib/types.ts";
-import { Dialog } from "../../ui/Dialog.tsx";
 import { Field, FieldSet } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
 import { useStaff } from "../console/reference.ts";
-import { AdminPage } from "./AdminPage.tsx";
+import { AdminListPage } from "./AdminList.tsx";
 import { FormButtons } from "./TiersPage.tsx";
 import { useList, useSave } from "./admin-api.ts";
 
@@ -15,65 +14,36 @@ export function GroupsPage() {
   const groups = useList<Group>(["groups"], "/groups");
   const staff = useStaff();
   const names = new Map((staff.data ?? []).map((u) => [u.id, u.name]));
-  const [editing, setEditing] = useState<Group | "new" | null>(null);
   return (
-    <AdminPage
+    <AdminListPage
       title={t("admin.nav.groups")}
       intro={t("admin.groups.intro")}
       query={groups}
-      actions={
-        <button type="button" className="button primary" onClick={() => setEditing("new")}>
-          {t("admin.groups.add")}
-        </button>
-      }
-    >
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t("admin.name")}</th>
-            <th scope="col">{t("admin.groups.kind")}</th>
-            <th scope="col">{t("ticket.tier")}</th>
-            <th scope="col">{t("admin.groups.supervisors")}</th>
-            <th scope="col">{t("admin.groups.members")}</th>
-            <th scope="col">
-              <span className="sr-only">{t("admin.actions")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {groups.data?.map((g) => (
-            <tr key={g.id}>
-              <td>
-                {g.name}
-                {g.is_default && <span className="badge subtle">{t("admin.groups.default")}</span>}
-                {g.email_address && <div className="muted small">{g.email_address}</div>}
-              </td>
-              <td>{t(`admin.groups.kind_${g.kind}`)}</td>
-              <td>{g.tier ?? "—"}</td>
-              <td>{g.supervisor_ids.map((id) => names.get(id) ?? id.slice(0, 8)).join(", ") || "—"}</td>
-              <td>{g.member_ids.length}</td>
-              <td>
-                <button
-                  type="button"
-                  className="button small"
-                  onClick={() => setEditing(g)}
-                  aria-label={t("admin.edit_named", { name: g.name })}
-                >
-                  {t("admin.edit")}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Dialog
-        open={editing !== null}
-        onClose={() => setEditing(null)}
-        title={editing === "new" ? t("admin.groups.add") : t("admin.groups.edit")}
-      >
-        {editing !== null && <GroupForm group={editing === "new" ? null : editing} onDone={() => setEditing(null)} />}
-      </Dialog>
-    </AdminPage>
+      addLabel={t("admin.groups.add")}
+      editLabel={t("admin.groups.edit")}
+      columns={[
+        {
+          header: t("admin.name"),
+          cell: (g) => (
+            <>
+              {g.name}
+              {g.is_default && <span className="badge subtle">{t("admin.groups.default")}</span>}
+              {g.email_address && <div className="muted small">{g.email_address}</div>}
+            </>
+          ),
+        },
+        { header: t("admin.groups.kind"), cell: (g) => t(`admin.groups.kind_${g.kind}`) },
+        { header: t("ticket.tier"), cell: (g) => g.tier ?? "—" },
+        {
+          header: t("admin.groups.supervisors"),
+          cell: (g) => g.supervisor_ids.map((id) => names.get(id) ?? id.slice(0, 8)).join(", ") || "—",
+        },
+        { header: t("admin.groups.members"), cell: (g) => g.member_ids.length },
+      ]}
+      rowKey={(g) => g.id}
+      rowName={(g) => g.name}
+      form={(g, onDone) => <GroupForm group={g} onDone={onDone} />}
+    />
   );
 }
 

@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Dialog } from "../../ui/Dialog.tsx";
 import { Field } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
-import { AdminPage } from "./AdminPage.tsx";
+import { AdminListPage } from "./AdminList.tsx";
 import { FormButtons } from "./TiersPage.tsx";
 import { useList, useSave } from "./admin-api.ts";
 
@@ -19,63 +18,30 @@ interface Organization {
 export function OrganizationsPage() {
   const { t } = useTranslation();
   const orgs = useList<Organization>(["organizations"], "/organizations");
-  const [editing, setEditing] = useState<Organization | "new" | null>(null);
   return (
-    <AdminPage
+    <AdminListPage
       title={t("adminScreens.nav.organizations")}
       intro={t("adminScreens.organizations.intro")}
       query={orgs}
-      actions={
-        <button type="button" className="button primary" onClick={() => setEditing("new")}>
-          {t("adminScreens.organizations.add")}
-        </button>
-      }
-    >
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t("adminScreens.organizations.name")}</th>
-            <th scope="col">{t("adminScreens.organizations.domain")}</th>
-            <th scope="col">{t("adminScreens.organizations.segment")}</th>
-            <th scope="col">{t("adminScreens.organizations.sharing")}</th>
-            <th scope="col">
-              <span className="sr-only">{t("admin.actions")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {orgs.data?.map((o) => (
-            <tr key={o.id}>
-              <td>{o.name}</td>
-              <td>{o.domain ?? <span className="muted">—</span>}</td>
-              <td>{o.segment ? <span className="tag">{o.segment}</span> : <span className="muted">—</span>}</td>
-              <td>
-                {o.shared_tickets ? t("adminScreens.organizations.shared") : t("adminScreens.organizations.private")}
-              </td>
-              <td>
-                <button
-                  type="button"
-                  className="button small"
-                  onClick={() => setEditing(o)}
-                  aria-label={t("admin.edit_named", { name: o.name })}
-                >
-                  {t("admin.edit")}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Dialog
-        open={editing !== null}
-        onClose={() => setEditing(null)}
-        title={editing === "new" ? t("adminScreens.organizations.add") : t("adminScreens.organizations.edit")}
-      >
-        {editing !== null && (
-          <OrganizationForm org={editing === "new" ? null : editing} onDone={() => setEditing(null)} />
-        )}
-      </Dialog>
-    </AdminPage>
+      addLabel={t("adminScreens.organizations.add")}
+      editLabel={t("adminScreens.organizations.edit")}
+      columns={[
+        { header: t("adminScreens.organizations.name"), cell: (o) => o.name },
+        { header: t("adminScreens.organizations.domain"), cell: (o) => o.domain ?? <span className="muted">—</span> },
+        {
+          header: t("adminScreens.organizations.segment"),
+          cell: (o) => (o.segment ? <span className="tag">{o.segment}</span> : <span className="muted">—</span>),
+        },
+        {
+          header: t("adminScreens.organizations.sharing"),
+          cell: (o) =>
+            o.shared_tickets ? t("adminScreens.organizations.shared") : t("adminScreens.organizations.private"),
+        },
+      ]}
+      rowKey={(o) => o.id}
+      rowName={(o) => o.name}
+      form={(o, onDone) => <OrganizationForm org={o} onDone={onDone} />}
+    />
   );
 }
 

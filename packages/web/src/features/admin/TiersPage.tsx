@@ -1,67 +1,31 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Tier } from "../../lib/types.ts";
-import { Dialog } from "../../ui/Dialog.tsx";
 import { Field } from "../../ui/Field.tsx";
 import { FormError, useFieldErrors } from "../../ui/form-errors.tsx";
-import { AdminPage } from "./AdminPage.tsx";
+import { AdminListPage } from "./AdminList.tsx";
 import { useList, useSave } from "./admin-api.ts";
 
 /** Support levels (Tier 0 self-service … Tier 3 engineering): names and descriptions. */
 export function TiersPage() {
   const { t } = useTranslation();
   const tiers = useList<Tier>(["tiers"], "/tiers");
-  const [editing, setEditing] = useState<Tier | "new" | null>(null);
   return (
-    <AdminPage
+    <AdminListPage
       title={t("admin.nav.tiers")}
       intro={t("admin.tiers.intro")}
       query={tiers}
-      actions={
-        <button type="button" className="button primary" onClick={() => setEditing("new")}>
-          {t("admin.tiers.add")}
-        </button>
-      }
-    >
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t("admin.tiers.level")}</th>
-            <th scope="col">{t("admin.name")}</th>
-            <th scope="col">{t("admin.description")}</th>
-            <th scope="col">
-              <span className="sr-only">{t("admin.actions")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {tiers.data?.map((tier) => (
-            <tr key={tier.level}>
-              <td>{tier.level}</td>
-              <td>{tier.name}</td>
-              <td className="muted">{tier.description}</td>
-              <td>
-                <button
-                  type="button"
-                  className="button small"
-                  onClick={() => setEditing(tier)}
-                  aria-label={t("admin.edit_named", { name: tier.name })}
-                >
-                  {t("admin.edit")}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Dialog
-        open={editing !== null}
-        onClose={() => setEditing(null)}
-        title={editing === "new" ? t("admin.tiers.add") : t("admin.tiers.edit")}
-      >
-        {editing !== null && <TierForm tier={editing === "new" ? null : editing} onDone={() => setEditing(null)} />}
-      </Dialog>
-    </AdminPage>
+      addLabel={t("admin.tiers.add")}
+      editLabel={t("admin.tiers.edit")}
+      columns={[
+        { header: t("admin.tiers.level"), cell: (tier) => tier.level },
+        { header: t("admin.name"), cell: (tier) => tier.name },
+        { header: t("admin.description"), cell: (tier) => tier.description, className: "muted" },
+      ]}
+      rowKey={(tier) => tier.level}
+      rowName={(tier) => tier.name}
+      form={(tier, onDone) => <TierForm tier={tier} onDone={onDone} />}
+    />
   );
 }
 
