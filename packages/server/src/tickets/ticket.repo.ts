@@ -246,17 +246,57 @@ export async function listTicketViews(
   limit: number,
   after: { value: unknown; id: string } | null,
 ): Promise<TicketView[]> {
+  if (sort.key !== "due" && WALKED[sort.key] && isSearchText(filter)) {
+    const near = await listFromNearest(db, filter, { key: sort.key, desc: sort.desc }, limit, after);
+    if (near) return near;
+  }
   filter = await withTextMatches(db, filter);
   if (filter.matchIds?.length === 0) return [];
   if (sort.key === "due") return listByDue(db, filter, sort.desc, limit, after);
   let q = applyFilter(selectView(db), filter, WALKED[sort.key]);
   const col = SORT_COLUMNS[sort.key];
-  if (after) {
-    const cmp = sort.desc ? "<" : ">";
-    q = q.where(sql<boolean>`(${sql.ref(col)}, t.id) ${sql.raw(cmp)} (${after.value}, ${after.id}::uuid)`);
-  }
+  if (after) q = q.where(afterCursor(col, sort.desc, after));
   const dir = sort.desc ? "desc" : "asc";
   return (await q.orderBy(col, dir).orderBy("t.id", dir).limit(limit).execute()) as TicketView[];
+}
+
+const afterCursor = (col: string, desc: boolean, after: { value: unknown; id: string }) =>
+  sql<boolean>`(${sql.ref(col)}, t.id) ${sql.raw(desc ? "<" : ">")} (${after.value}, ${after.id}::uuid)`;
+
+const isSearchText = (f: TicketFilter) => Boolean(f.q && !f.matchIds && !/^#?\d{1,12}$/.test(f.q));
+
+/**
+ * A search looks through the list's next `nearest` tickets first; failing that, up to `fewMatches`
+ * matching tickets are listed by id; past it, the list walks its sort index (tests lower them).
+ */
+export const searchPlan = { fewMatches: 2000, nearest: 1000 };
+
+/**
+ * A common word's page from the list's next `searchPlan.nearest` tickets (the sort index's walk,
+ * the other filters applied), each tested for the text; null when they hold fewer than `limit`
+ * matches, and the search takes its other plans. Asking the word indexes first would make
+ * PostgreSQL gather every match of a common word (a GIN index answers with all of them at once:
+ * 95,000 tickets for "pembayaran" at 1,000,000, 50 ms) to learn that it is common.
+ */
+async function listFromNearest(
+  db: Executor,
+  filter: TicketFilter,
+  sort: { key: Exclude<SortKey, "due">; desc: boolean },
+  limit: number,
+  after: { value: unknown; id: string } | null,
+): Promise<TicketView[] | null> {
+  const col = SORT_COLUMNS[sort.key];
+  const dir = sort.desc ? "desc" : "asc";
+  let nearest = applyFilter(db.selectFrom("tickets as t").select("t.id"), { ...filter, q: undefined });
+  if (after) nearest = nearest.where(afterCursor(col, sort.desc, after));
+  nearest = nearest.orderBy(col, dir).orderBy("t.id", dir).limit(searchPlan.nearest);
+  const rows = (await applyFilter(selectView(db), { q: filter.q }, true)
+    .where(sql<boolean>`t.id = any(array(${nearest}))`)
+    .orderBy(col, dir)
+    .orderBy("t.id", dir)
+    .limit(limit)
+    .execute()) as TicketView[];
+  return rows.length === limit ? rows : null;
 }
 
 /**
@@ -311,9 +351,6 @@ async function listByDue(
   }
   return rows;
 }
-
-/** Up to `fewMatches` tickets matching a search are listed by id; past it, the list walks its sort index (tests lower it). */
-export const searchPlan = { fewMatches: 2000 };
 
 /**
  * Search text has two plans, and which is fast depends on how many tickets match. A rare match

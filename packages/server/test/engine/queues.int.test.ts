@@ -221,6 +221,32 @@ describe("search", () => {
     expect(await search("Sinar Pelangi")).toEqual([]);
   });
 
+  it("pages a common word's matches alike whether the next tickets hold a page of them or not", async () => {
+    const made = [];
+    for (const i of [1, 2, 3])
+      made.push(await t.createTicket({ subject: `Kembang api ${i}`, description: "Pesanan kembang api belum tiba" }));
+    await t.createTicket({ subject: "Lain hal", description: "Tidak terkait" });
+    const page = async (cursor?: string) => {
+      const res = await t.inject("GET", "/api/v1/tickets", {
+        token: t.people.agent1.token,
+        query: { q: "kembang", limit: "2", sort: "-created_at", ...(cursor ? { cursor } : {}) },
+      });
+      expect(res.status, res.text).toBe(200);
+      return res.body as { items: { id: string }[]; next_cursor: string | null };
+    };
+    const newestFirst = made.map((m) => m.id).reverse();
+    // nearest 1000: the first page comes from the next tickets; 1: too few, the other plans answer.
+    for (const nearest of [1000, 1]) {
+      searchPlan.nearest = nearest;
+      const first = await page();
+      expect(first.items.map((i) => i.id)).toEqual(newestFirst.slice(0, 2));
+      const second = await page(first.next_cursor!);
+      expect(second.items.map((i) => i.id)).toEqual(newestFirst.slice(2));
+      expect(second.next_cursor).toBeNull();
+    }
+    searchPlan.nearest = 1000;
+  });
+
   it("refuses a search text over the limit with a 422 problem", async () => {
     const res = await t.inject("GET", "/api/v1/tickets", { query: { q: "x".repeat(5000) } });
     expect(res.status).toBe(422);
