@@ -5,8 +5,9 @@
  * 150 ms. (2) 1,000 concurrent widget streams (`GET /api/v1/chat/conversation/stream`, SSE) held
  * by this one process, opened by a child process over real sockets; prints this process's RSS.
  * Target: RSS < 300 MB. (3) The widget's size, gzipped (target < 30 KB), when it is built.
- * Embedded PGlite in memory, or PostgreSQL when DATABASE_URL is set (a scratch database, dropped
- * afterwards). The streams are opened first, on an empty knowledge base, so the RSS they add is
+ * Embedded PGlite in memory, or PostgreSQL when DATABASE_URL is set (a scratch database,
+ * CHAT_BENCH_DB or a random name, created by the run (never one that exists) and dropped afterwards,
+ * also when the run fails). The server listens on a free port. The streams are opened first, on an empty knowledge base, so the RSS they add is
  * seen apart from the articles' (PGlite holds its database in this process's memory).
  * Run: `npm run bench:chat`. Prints JSON lines.
  */
@@ -21,7 +22,7 @@ import { compose } from "../packages/server/src/compose.ts";
 import { openDatabase } from "../packages/server/src/db/database.ts";
 import { buildApp } from "../packages/server/src/http/app.ts";
 import { analyzeArticles } from "../packages/server/src/channels/kb/kb-search.ts";
-import { markdownToText } from "../packages/server/src/channels/kb/markdown.ts";
+import { markdownToText } from "@eskala/contracts/markdown";
 import { createChatService } from "../packages/server/src/channels/chat/chat.service.ts";
 import { ensureSecret } from "../packages/server/src/channels/settings.ts";
 
@@ -61,23 +62,27 @@ const mb = (n: number) => Math.round(n / 1024 / 1024);
 async function scratchDatabase() {
   const url = process.env.DATABASE_URL;
   if (!url) return { database: await openDatabase({ dataDir: ":memory:" }), drop: async () => {} };
-  const name = `eskala_chat_bench_${randomBytes(4).toString("hex")}`;
+  const name = process.env.CHAT_BENCH_DB ?? `eskala_chat_bench_${randomBytes(4).toString("hex")}`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error("CHAT_BENCH_DB must be a plain lower-case name");
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
+  // Fails on a database that exists: a run drops only the one it created.
   await admin.query(`create database ${name}`);
   await admin.end();
+  const drop = async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  };
+  dropOnFailure = drop;
   const u = new URL(url);
   u.pathname = `/${name}`;
-  return {
-    database: await openDatabase({ url: u.toString(), dataDir: "", poolSize: 8 }),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  return { database: await openDatabase({ url: u.toString(), dataDir: "", poolSize: 8 }), drop };
 }
+
+/** The scratch database to drop if the run fails halfway (set once it is created). */
+let dropOnFailure = async () => {};
 
 async function main() {
   const { database, drop } = await scratchDatabase();
@@ -234,8 +239,9 @@ async function main() {
 
 main().then(
   () => process.exit(0),
-  (err: unknown) => {
+  async (err: unknown) => {
     console.error(err);
+    await dropOnFailure().catch(() => {});
     process.exit(1);
   },
 );

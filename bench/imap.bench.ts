@@ -4,7 +4,8 @@
  * importing them into PostgreSQL through the mail intake: one ticket per message, each with its
  * import key, \Seen set after the commits. Target: ≥ 100 messages/s.
  * The database (BENCH_IMAP_DB, `eskala_bench_imap` by default) is created on the server of
- * DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres by default) and dropped afterwards.
+ * DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres by default) by the run, which refuses
+ * one that exists, and dropped afterwards. Dovecot listens on a free port; its folder is removed.
  * Run: `npm run bench:imap`. Prints one JSON line.
  */
 import pg from "pg";
@@ -33,7 +34,7 @@ async function admin(sql: string) {
   }
 }
 
-await admin(`drop database if exists ${DB_NAME} with (force)`);
+// Fails on a database that exists: a run drops only the one it created.
 await admin(`create database ${DB_NAME}`);
 const url = new URL(SERVER_URL);
 url.pathname = `/${DB_NAME}`;
