@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { CompiledQuery } from "kysely";
 import { manualClock, startTestApp, type TestApp } from "../harness.ts";
-import { EXPORT_BATCH } from "../../src/reports/escalation-export.ts";
+import {
+  EXPORT_BATCH,
+  escalationCsvChunks,
+  escalationCsvChunksByCursor,
+} from "../../src/reports/escalation-export.ts";
+import { periodOf, type ReportScope } from "../../src/reports/report-query.ts";
 
 /**
  * The reports on a generated dataset (seeded, so every run is the same): 400 tickets over three
@@ -358,5 +363,51 @@ describe("against a plain recount", () => {
     expect(rows.length).toBe(total);
     const times = rows.map((x) => x["Escalated at"]!);
     expect([...times].sort()).toEqual(times);
+  });
+});
+
+describe("the escalation export written by PostgreSQL", () => {
+  it("is byte for byte what csv-stringify writes: quotes, commas, newlines, formulas, names and ids", async () => {
+    const db = t.db;
+    const some = await db
+      .selectFrom("escalations")
+      .select(["id", "ticket_id"])
+      .where("created_at", ">=", START)
+      .where("created_at", "<", END)
+      .orderBy("created_at")
+      .limit(8)
+      .execute();
+    const tricky = [
+      'Gagal bayar, "kartu" ditolak\r\nlagi',
+      "=HYPERLINK(\"http://x\")",
+      "-1 saldo",
+      "+62 812",
+      "@admin tolong",
+      "\ttab di depan",
+      "\uFF1Dfull-width",
+      "",
+    ];
+    for (const [i, e] of some.entries()) {
+      await db.updateTable("tickets").set({ subject: tricky[i]! }).where("id", "=", e.ticket_id).execute();
+      await db
+        .updateTable("escalations")
+        .set({ reason_text: tricky[(i + 3) % tricky.length]!, note: i % 2 ? "  " : "ada" })
+        .where("id", "=", e.id)
+        .execute();
+    }
+    // A group name that needs quoting.
+    await db.updateTable("groups").set({ name: 'Tim "Teknis", L2' }).where("id", "=", t.groups.technical).execute();
+    const scope = { period: periodOf("2026-04-01", "2026-05-31", "Asia/Jakarta"), filters: {} } as ReportScope;
+    const read = async (chunks: AsyncGenerator<string>) => {
+      let out = "";
+      for await (const c of chunks) out += c;
+      return out;
+    };
+    const byLibrary = await read(escalationCsvChunks(db, scope));
+    const byPostgres = await read(escalationCsvChunksByCursor(db, scope));
+    expect(byLibrary).toContain('"Tim ""Teknis"", L2"');
+    expect(byLibrary).toContain("'=HYPERLINK");
+    expect(parse(byLibrary, { bom: true, columns: true }).length).toBeGreaterThan(50);
+    expect(byPostgres).toBe(byLibrary);
   });
 });
