@@ -42,7 +42,7 @@ const dc = await startDovecot({ support: "bench-secret" });
 let t: TestApp | null = null;
 try {
   const database = await openDatabase({ url: url.toString(), dataDir: "", poolSize: 10 });
-  const services = await compose(testConfig({ DATABASE_URL: url.toString() }), { database });
+  const services = await compose(testConfig({ DATABASE_URL: url.toString(), ESKALA_WEBHOOK_ALLOW: "127.0.0.1" }), { database });
   const http = await buildApp(services);
   await http.ready();
   t = new TestApp(services, http, url.toString(), async () => {

@@ -13,7 +13,8 @@ beforeAll(async () => {
   // A loaded machine seeds the demo slowly: more time than the harness's default to get ready.
   // Dovecot first: if the server never gets ready, afterAll still stops it.
   dc = await startDovecot({ layanan: "sandi-benar" });
-  h = await startHarness({ readyTimeoutMs: 400_000 });
+  // Dovecot listens on 127.0.0.1: an internal address, allow-listed as an admin would.
+  h = await startHarness({ readyTimeoutMs: 400_000, env: { ESKALA_WEBHOOK_ALLOW: "127.0.0.1" } });
 }, 420_000);
 afterAll(async () => {
   await h?.stop();

@@ -21,7 +21,8 @@ beforeAll(async () => {
     race: "rahasia-4",
     seen: "x",
   });
-  t = await startChannelsApp();
+  // Dovecot listens on 127.0.0.1: allow-listed, as an admin would for a mailbox inside the network.
+  t = await startChannelsApp({ ESKALA_WEBHOOK_ALLOW: "127.0.0.1" });
 });
 afterAll(async () => {
   await Promise.all(fetchers.map((f) => f.stop()));
@@ -78,6 +79,26 @@ const ticketsBySubject = (subjects: string[]) =>
 const subjectOf = (raw: string) => /^Subject: (.*)$/m.exec(raw)![1]!.trim();
 
 describe("/api/v1/mailboxes", () => {
+  it("refuses a host that is a private, link-local or metadata address the allow-list does not name; nothing stored", async () => {
+    const before = await t.db.selectFrom("imap_mailboxes").select("id").execute();
+    for (const host of ["169.254.169.254", "10.20.30.40", "[::1]", "192.168.1.10"]) {
+      const res = await t.inject("POST", "/api/v1/mailboxes", { body: mailboxBody("support", { name: `Intern ${host}`, host }) });
+      expect(res.status, host).toBe(422);
+      expect(res.headers["content-type"]).toContain("application/problem+json");
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: ["host"] })]);
+      expect(res.body.errors[0].message).toContain("ESKALA_WEBHOOK_ALLOW");
+    }
+    expect(await t.db.selectFrom("imap_mailboxes").select("id").execute()).toEqual(before);
+    // Moving an existing mailbox there is refused the same way, and it keeps its host.
+    const box = await addMailbox("seen", { name: "Dipindah" });
+    const moved = await t.inject("PATCH", `/api/v1/mailboxes/${box.id}`, { body: { host: "10.20.30.40" } });
+    expect(moved.status).toBe(422);
+    expect(moved.body.errors[0].path).toEqual(["host"]);
+    const kept = await t.inject("GET", `/api/v1/mailboxes/${box.id}`);
+    expect(kept.body.host).toBe(dc.host);
+    expect((await t.inject("DELETE", `/api/v1/mailboxes/${box.id}`)).status).toBe(204);
+  });
+
   it("an admin adds a mailbox: the password is stored encrypted and never returned", async () => {
     const res = await t.inject("POST", "/api/v1/mailboxes", {
       body: {

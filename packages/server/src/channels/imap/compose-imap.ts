@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Composition } from "../../compose.ts";
 import type { ChannelWiring } from "../compose-channels.ts";
+import { createOutboundGuard } from "../../outbox/outbound-guard.ts";
 import { processInboundMail, type InboundDeps } from "../mail/inbound.ts";
 import { createImapFetcher, type ImapFetcher, type ImapFetcherOptions, type ImapIntake } from "./fetcher.ts";
 import { mailboxRoutes } from "./mailboxes.routes.ts";
@@ -17,6 +18,7 @@ export function composeImap(app: Composition, wiring: ChannelWiring, deps: Inbou
     db: app.database.db,
     secret,
     onChange: () => fetchers.get(app)?.poke(),
+    guard: createOutboundGuard({ allow: app.config.ESKALA_WEBHOOK_ALLOW }),
   });
   app.extraRoutes ??= [];
   app.extraRoutes.push(mailboxRoutes(mailboxes));

@@ -5,6 +5,7 @@ import { requireRole, type Actor } from "../../auth/actor.ts";
 import type { DB } from "../../db/schema.ts";
 import type { ImapMailboxesTable } from "../../db/schema-mailboxes.ts";
 import { AppError, notFound } from "../../lib/app-error.ts";
+import type { OutboundGuard } from "../../outbox/outbound-guard.ts";
 import { testImapConnection, type ImapClientOptions, type ImapTarget } from "./imap-client.ts";
 import { openPassword, sealPassword } from "./secret-box.ts";
 
@@ -66,8 +67,21 @@ export function createMailboxesService(deps: {
   clientOptions?: ImapClientOptions;
   /** Told when a mailbox changed, so the fetcher looks again at once. */
   onChange?: () => void;
+  /** The outbound address guard: a host that is (or resolves to) a private address must be allow-listed. */
+  guard?: Pick<OutboundGuard, "assertAllowedUrl">;
 }) {
   const { db, secret } = deps;
+  // The same policy as webhooks: an admin may not point the server at an internal address unless ESKALA_WEBHOOK_ALLOW names it.
+  const checkHost = async (host: string) => {
+    const literal = host.includes(":") ? `[${host.replace(/^\[|\]$/g, "")}]` : host;
+    let url: string;
+    try {
+      url = new URL(`imap://${literal}`).href;
+    } catch {
+      throw AppError.field(["host"], "not a host name or address");
+    }
+    await deps.guard?.assertAllowedUrl(url, ["host"]);
+  };
   const load = async (id: string) => {
     const row = await db.selectFrom("imap_mailboxes").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) throw notFound("mailbox");
@@ -96,6 +110,7 @@ export function createMailboxesService(deps: {
       requireRole(actor, "admin");
       await checkGroup(body.group_id);
       checkMove(body.after_import, body.move_to);
+      await checkHost(body.host);
       const id = randomUUID();
       try {
         const row = await db
@@ -131,6 +146,7 @@ export function createMailboxesService(deps: {
       requireRole(actor, "admin");
       const current = await load(id);
       if (body.group_id !== undefined) await checkGroup(body.group_id);
+      if (body.host !== undefined) await checkHost(body.host);
       const after = body.after_import ?? current.after_import;
       const moveTo = body.move_to !== undefined ? body.move_to : current.move_to;
       checkMove(after, moveTo);
