@@ -75,7 +75,10 @@ async function fetchPage(key: ListKey, user: User, f: ListFilters, cursor: strin
       q: f.q || undefined,
       status: statusParam(f.status),
       priority: f.priority || undefined,
-      sort: f.sort || "-updated_at",
+      // Newest first by number unless a column is chosen: its index walks all statuses, so "All
+      // tickets" and a search stop after a page at 1,000,000 tickets (sorting all statuses by
+      // updated_at reads every ticket: 1.2 s, a common word 5 s).
+      sort: f.sort || "-number",
       limit: PAGE_SIZE,
       cursor,
     });

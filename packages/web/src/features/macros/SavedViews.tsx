@@ -100,7 +100,7 @@ export function SaveView({ user }: { user: User }) {
           ...(status ? { status: status as NonNullable<SavedView["filters"]["status"]> } : {}),
           ...(priority ? { priority: priority as NonNullable<SavedView["filters"]["priority"]> } : {}),
         },
-        sort: (sort || "-updated_at") as SavedView["sort"],
+        sort: (sort || "-number") as SavedView["sort"],
       },
       {
         onSuccess: (view) => {
