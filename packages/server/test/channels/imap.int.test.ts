@@ -96,6 +96,11 @@ describe("/api/v1/mailboxes", () => {
     expect(moved.body.errors[0].path).toEqual(["host"]);
     const kept = await t.inject("GET", `/api/v1/mailboxes/${box.id}`);
     expect(kept.body.host).toBe(dc.host);
+    // A host stored before the check (or a name that now resolves inside) is refused again when connecting.
+    await t.db.updateTable("imap_mailboxes").set({ host: "127.0.0.2", enabled: false }).where("id", "=", box.id).execute();
+    const tried = await t.inject("POST", `/api/v1/mailboxes/${box.id}/test`);
+    expect(tried.body).toMatchObject({ ok: false, error_code: "unreachable" });
+    expect(tried.body.message).toContain("only an address in ESKALA_WEBHOOK_ALLOW may be used");
     expect((await t.inject("DELETE", `/api/v1/mailboxes/${box.id}`)).status).toBe(204);
   });
 

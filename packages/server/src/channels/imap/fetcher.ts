@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { DB } from "../../db/schema.ts";
 import type { ImapImportKey } from "../mail/inbound-context.ts";
 import { MailRefused, type InboundResult } from "../mail/inbound.ts";
-import { describeImapError, FolderError, imapClient, type ImapClientOptions } from "./imap-client.ts";
+import { describeImapError, FolderError, guardedImapClient, type ImapClientOptions } from "./imap-client.ts";
 import { mailboxTarget, type MailboxRow } from "./mailboxes.service.ts";
 
 /** What the fetcher hands the mail intake: the raw message, its IMAP key, the addresses it was sent to. */
@@ -152,7 +152,7 @@ export function createImapFetcher(
     };
     onWake(wake);
     try {
-      client = imapClient(target, opts.client);
+      client = await guardedImapClient(target, opts.client);
       client.on("error", (err: unknown) => {
         broken = err;
         wake();

@@ -1,4 +1,5 @@
 import { ImapFlow } from "imapflow";
+import ipaddr from "ipaddr.js";
 import type { MAILBOX_ERROR_CODES } from "@eskala/contracts";
 import type { ImapTls } from "../../db/schema-mailboxes.ts";
 
@@ -19,13 +20,26 @@ export interface ImapClientOptions {
   autoIdleDelay?: number;
   /** Milliseconds to connect and read the greeting. */
   connectTimeout?: number;
+  /**
+   * The address to connect to for a host, checked when connecting (the outbound guard: a name that
+   * now resolves to a private address is refused with EREFUSEDPRIVATE); the host itself if absent.
+   */
+  resolve?: (host: string) => Promise<string>;
+}
+
+/** The client for the mailbox, connected to the address `resolve` allows (TLS still checks the host's name). */
+export async function guardedImapClient(t: ImapTarget, opts: ImapClientOptions = {}): Promise<ImapFlow> {
+  const address = opts.resolve ? await opts.resolve(t.host.replace(/^\[|\]$/g, "")) : undefined;
+  return imapClient(t, opts, address);
 }
 
 /** An imapflow client for the mailbox: implicit TLS, STARTTLS (required), or plain. */
-export function imapClient(t: ImapTarget, opts: ImapClientOptions = {}): ImapFlow {
+export function imapClient(t: ImapTarget, opts: ImapClientOptions = {}, address?: string): ImapFlow {
   const timeout = opts.connectTimeout ?? 15_000;
+  const named = !ipaddr.isValid(t.host.replace(/^\[|\]$/g, ""));
   return new ImapFlow({
-    host: t.host,
+    host: address ?? t.host,
+    ...(address && named ? { servername: t.host } : {}),
     port: t.port,
     secure: t.tls === "implicit",
     // STARTTLS when asked for is required (no silent fall back to plain text); never tried otherwise.
@@ -77,6 +91,11 @@ export function describeImapError(
     };
   const e = (err ?? {}) as ErrorLike;
   const code = e.code ?? "";
+  if (code === "EREFUSEDPRIVATE")
+    return {
+      code: "unreachable",
+      message: `The server at ${where} is at a loopback, private, link-local or metadata address; only an address in ESKALA_WEBHOOK_ALLOW may be used.`,
+    };
   const text = `${e.message ?? ""} ${e.responseText ?? ""}`;
   if (e.authenticationFailed || e.serverResponseCode === "AUTHENTICATIONFAILED" || /AUTHENTICATIONFAILED/i.test(text))
     return { code: "auth_failed", message: `The server at ${where} refused the user name or password.` };
@@ -112,7 +131,13 @@ const oneLine = (s: string) => s.replace(/\s+/g, " ").trim().replace(/[.]$/, "")
 
 /** Connects, signs in and opens the folder; says what happened. */
 export async function testImapConnection(t: ImapTarget, opts: ImapClientOptions = {}) {
-  const client = imapClient(t, { ...opts, connectTimeout: opts.connectTimeout ?? 10_000 });
+  let client: ImapFlow;
+  try {
+    client = await guardedImapClient(t, { ...opts, connectTimeout: opts.connectTimeout ?? 10_000 });
+  } catch (err) {
+    const d = describeImapError(err, t);
+    return { ok: false, error_code: d.code, message: d.message, messages: null };
+  }
   client.on("error", () => {});
   try {
     await client.connect();
