@@ -4,30 +4,12 @@ import type { DB } from "../db/schema.ts";
 import { forbidden } from "../lib/app-error.ts";
 import { presentTicketSummary } from "../tickets/ticket.presenter.ts";
 import { presentRequest } from "./request.presenter.ts";
-import type { TicketView } from "../tickets/ticket.repo.ts";
+import { selectView, type TicketView } from "../tickets/ticket.repo.ts";
 
 const OPEN = ["new", "open", "pending", "on_hold"] as const;
 
 function base(db: Kysely<DB>) {
-  return db
-    .selectFrom("tickets as t")
-    .innerJoin("users as r", "r.id", "t.requester_id")
-    .leftJoin("tiers as ti", "ti.level", "t.tier")
-    .leftJoin("groups as g", "g.id", "t.group_id")
-    .leftJoin("users as a", "a.id", "t.assignee_id")
-    .leftJoin("organizations as o", "o.id", "t.organization_id")
-    .leftJoin("categories as c", "c.id", "t.category_id")
-    .selectAll("t")
-    .select([
-      "ti.name as tier_name",
-      "g.name as group_name",
-      "a.name as assignee_name",
-      "r.name as requester_name",
-      "r.email as requester_email",
-      "o.name as organization_name",
-      "c.name as category_name",
-    ])
-    .where("t.status", "in", OPEN);
+  return selectView(db).where("t.status", "in", OPEN);
 }
 
 export type QueueName = "mine" | "group" | "breaching" | "escalated-to-me";
@@ -147,7 +129,13 @@ export async function countQueue(
   if (filter.status) q = q.where("t.status", "in", filter.status as (typeof OPEN)[number][]);
   if (filter.priority) q = q.where("t.priority", "=", filter.priority as never);
   const row = await db
-    .selectFrom(q.clearSelect().select("t.id").limit(cap + 1).as("m"))
+    .selectFrom(
+      q
+        .clearSelect()
+        .select("t.id")
+        .limit(cap + 1)
+        .as("m"),
+    )
     .select(sql<number>`count(*)::int`.as("n"))
     .executeTakeFirstOrThrow();
   return row.n;

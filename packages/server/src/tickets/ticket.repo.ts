@@ -19,7 +19,8 @@ export type TicketView = TicketRow & {
   sla_state?: { ledger: unknown; policy_id: string | null } | null;
 };
 
-function selectView(db: Executor) {
+/** Tickets with the names a list shows (requester, tier, group, assignee, organisation, category). */
+export function selectView(db: Executor) {
   return db
     .selectFrom("tickets as t")
     .innerJoin("users as r", "r.id", "t.requester_id")
