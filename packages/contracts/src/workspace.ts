@@ -185,7 +185,7 @@ export const SavedView = z
 export type SavedView = z.infer<typeof SavedView>;
 
 /** Past this many tickets a view's count stops and says "at least". */
-export const VIEW_COUNT_CAP = 10_000;
+export const VIEW_COUNT_CAP = 1_000;
 
 export const ViewCounts = z
   .object({

@@ -27,7 +27,7 @@ export function viewRoutes(views: ViewService) {
       {
         schema: {
           tags,
-          summary: "How many tickets each of the caller's saved views lists now (counting stops past 10,000)",
+          summary: "How many tickets each of the caller's saved views lists now (counting stops past 1,000)",
           response: { 200: ViewCounts, ...errors },
         },
       },
