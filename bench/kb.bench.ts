@@ -10,7 +10,7 @@ import pg from "pg";
 import { openDatabase, type Database } from "../packages/server/src/db/database.ts";
 import { migrate } from "../packages/server/src/db/migrate.ts";
 import { analyzeArticles, searchArticles, type KbLanguage } from "../packages/server/src/channels/kb/kb-search.ts";
-import { markdownToText } from "../packages/server/src/channels/kb/markdown.ts";
+import { markdownToText } from "../packages/contracts/src/markdown.ts";
 
 const ARTICLES = Number(process.env.KB_BENCH_ARTICLES ?? 10_000);
 const QUERIES = 400;
