@@ -41,7 +41,8 @@ describe("admin screens: IMAP mailboxes", () => {
     await id.page.getByRole("button", { name: "Tambah kotak surat" }).first().click();
     const dialog = id.page.getByRole("dialog", { name: "Tambah kotak surat" });
     await dialog.getByRole("textbox", { name: "Nama", exact: true }).fill(name);
-    await dialog.getByRole("textbox", { name: "Server (host IMAP)" }).fill("127.0.0.1");
+    // An address inside the network that ESKALA_WEBHOOK_ALLOW does not name (10.20.30.40) is refused below.
+    await dialog.getByRole("textbox", { name: "Server (host IMAP)" }).fill("10.20.30.40");
     await dialog.getByRole("combobox", { name: "Keamanan" }).selectOption("none");
     // A port out of range is refused in a sentence beside the field; nothing is saved.
     await dialog.getByRole("textbox", { name: "Port" }).fill("70000");
@@ -50,6 +51,13 @@ describe("admin screens: IMAP mailboxes", () => {
     await dialog.getByRole("button", { name: "Simpan" }).click();
     await dialog.getByText("Isi port dari 1 sampai 65535.").waitFor();
     await dialog.getByRole("textbox", { name: "Port" }).fill(String(dc.port));
+    await dialog.getByRole("button", { name: "Simpan" }).click();
+    await dialog
+      .getByText(
+        "Alamat itu ada di dalam jaringan Anda (loopback, privat, atau link-local). Eskala hanya tersambung ke sana jika administrator server mengizinkannya di ESKALA_WEBHOOK_ALLOW.",
+      )
+      .waitFor();
+    await dialog.getByRole("textbox", { name: "Server (host IMAP)" }).fill("127.0.0.1");
     await dialog.getByRole("button", { name: "Simpan" }).click();
 
     const row = id.page.getByRole("row", { name: new RegExp(name) });

@@ -239,7 +239,9 @@ function MailboxForm({ mailbox, groups, onDone }: { mailbox: Mailbox | null; gro
     (server[path]
       ? server[path] === "taken"
         ? t("errors.field.taken")
-        : t(`mailboxes.invalid.${path}`, { defaultValue: t("errors.check_fields") })
+        : path === "host" && server[path].includes("ESKALA_WEBHOOK_ALLOW")
+          ? t("mailboxes.invalid.host_private")
+          : t(`mailboxes.invalid.${path}`, { defaultValue: t("errors.check_fields") })
       : undefined);
 
   const submit = (e: FormEvent) => {
