@@ -14,6 +14,7 @@ import { recomputeOpenTickets } from "./sla/compose-sla.ts";
 import { exportData, ExportError } from "./transfer/export.ts";
 import { eraseRequester, EraseError } from "./transfer/erase.ts";
 import { ensureSecret } from "./channels/settings.ts";
+import { count } from "./lib/plural.ts";
 
 const program = new Command("eskala")
   .description("Eskala: the help desk built around ticket escalation")
@@ -146,7 +147,7 @@ program
         batch: 20_000,
         onProgress: (d) => bar.update(d),
       });
-      bar.finish(`Inserted ${n} tickets in ${bar.elapsedSeconds().toFixed(1)} s`);
+      bar.finish(`Inserted ${count(n, "ticket")} in ${bar.elapsedSeconds().toFixed(1)} s`);
     }
     if (opts.live) {
       // The deadlines and deliveries are left to the serving process's workers.
@@ -183,7 +184,7 @@ program
         },
       },
     );
-    bar.finish(`Recomputed ${job.done} open tickets in ${bar.elapsedSeconds().toFixed(1)} s`);
+    bar.finish(`Recomputed ${count(job.done, "open ticket")} in ${bar.elapsedSeconds().toFixed(1)} s`);
     await app.close();
   });
 
@@ -218,7 +219,9 @@ program
       });
       const c = result.manifest.counts;
       bar.finish(
-        `Exported ${c.tickets ?? 0} tickets, ${c.messages ?? 0} messages, ${c.users ?? 0} people and ${result.attachments} attachments to ${opts.out} in ${bar.elapsedSeconds().toFixed(1)} s`,
+        `Exported ${count(c.tickets ?? 0, "ticket")}, ${count(c.messages ?? 0, "message")}, ` +
+          `${count(c.users ?? 0, "person", "people")} and ${count(result.attachments, "attachment")} to ${opts.out} ` +
+          `in ${bar.elapsedSeconds().toFixed(1)} s`,
       );
     } catch (err) {
       bar.finish("export stopped");
@@ -273,9 +276,12 @@ program
       if (s.already) bar.finish(`${opts.requester.trim()} was erased before: nothing to change`);
       else
         bar.finish(
-          `${opts.dryRun ? "Would erase" : "Erased"} ${opts.requester.trim()}: ${s.tickets} tickets' subjects and descriptions, ` +
-            `${s.messages} messages, ${s.attachments} attachments, ${s.satisfaction_comments} satisfaction comments, ` +
-            `${s.escalation_requests} escalation requests' words and ${s.other_rows} other records naming them` +
+          `${opts.dryRun ? "Would erase" : "Erased"} ${opts.requester.trim()}: ` +
+            `${count(s.tickets, "ticket's subject and description", "tickets' subjects and descriptions")}, ` +
+            `${count(s.messages, "message")}, ${count(s.attachments, "attachment")}, ` +
+            `${count(s.satisfaction_comments, "satisfaction comment")}, ` +
+            `${count(s.escalation_requests, "escalation request's words", "escalation requests' words")} and ` +
+            `${count(s.other_rows, "other record naming them", "other records naming them")}` +
             (opts.dryRun ? " (dry run: nothing changed)" : "; tickets, escalations, SLA records and ratings are kept"),
         );
     } catch (err) {

@@ -16,6 +16,7 @@
  * a fake stream and clock).
  */
 import { SingleBar } from "cli-progress";
+import { noun, singularOf } from "./plural.ts";
 
 export interface ProgressStream {
   write(chunk: string): unknown;
@@ -24,7 +25,7 @@ export interface ProgressStream {
 
 export interface ProgressOptions {
   total?: number | undefined;
-  /** What is counted, plural ("tickets", "migrations"). */
+  /** What is counted, plural ("tickets", "migrations"); a count of one says it singular. */
   unit?: string;
   stream?: ProgressStream;
   /** Plain lines at most this often (not on a terminal). */
@@ -56,10 +57,13 @@ function seconds(s: number): string {
 export function progressLine(label: string, unit: string, done: number, total: number | undefined, elapsedMs: number) {
   const rate = elapsedMs > 0 ? done / (elapsedMs / 1000) : 0;
   const count = total !== undefined ? `${done}/${total}` : `${done}`;
-  let line = `${label}: ${count}${unit ? " " + unit : ""}, ${Math.round(rate)}/s`;
+  let line = `${label}: ${count}${unitOf(total ?? done, unit)}, ${Math.round(rate)}/s`;
   if (total !== undefined && rate > 0 && done < total) line += `, about ${seconds((total - done) / rate)} left`;
   return line;
 }
+
+/** " ticket" or " tickets" for a count of `n` (nothing without a unit). */
+const unitOf = (n: number, unit: string) => (unit ? ` ${noun(n, singularOf(unit), unit)}` : "");
 
 export function startProgress(label: string, opts: ProgressOptions = {}): Progress {
   const stream = opts.stream ?? process.stdout;
@@ -145,7 +149,7 @@ export function startProgress(label: string, opts: ProgressOptions = {}): Progre
       const elapsed = (now() - started) / 1000;
       const text =
         summary ??
-        `${label}: ${done}${unit ? " " + unit : ""} in ${elapsed.toFixed(1)} s` +
+        `${label}: ${done}${unitOf(done, unit)} in ${elapsed.toFixed(1)} s` +
           (elapsed > 0 && done > 0 ? ` (${Math.round(done / elapsed)}/s)` : "");
       stream.write(text + "\n");
       return text;

@@ -248,7 +248,7 @@ describe("eskala export", () => {
       env,
     });
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^Exported 1 tickets, 0 messages, \d+ people and 0 attachments to /m);
+    expect(run.stdout).toMatch(/^Exported 1 ticket, 0 messages, \d+ (people|person) and 0 attachments to /m);
     expect(manifestOf(dir).counts.tickets).toBe(1);
   });
 });

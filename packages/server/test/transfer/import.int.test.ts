@@ -82,10 +82,13 @@ describe("eskala import: Zendesk", () => {
     expect(await countOf("timers", sql`ticket_id in (select id from tickets where subject like 'Zendesk%')`)).toBe(0);
   });
 
-  it("a second run updates and never duplicates", async () => {
+  it("a second run of the same export duplicates nothing and changes nothing", async () => {
+    const eventsBefore = await countOf("ticket_events");
     const report = await run("zendesk");
-    expect(report.counts.tickets).toMatchObject({ created: 0, updated: 31 });
-    expect(report.counts.messages).toMatchObject({ created: 0, updated: 62 });
+    expect(report.counts.tickets).toMatchObject({ created: 0, updated: 0, unchanged: 31 });
+    expect(report.counts.messages).toMatchObject({ created: 0, unchanged: 62 });
+    // An unchanged record leaves nothing on any timeline.
+    expect(await countOf("ticket_events")).toBe(eventsBefore);
     expect(report.counts.users).toMatchObject({ created: 0, updated: 13 });
     expect(await tickets("Zendesk ticket")).toBe(31);
     expect(await messagesOf("Zendesk ticket")).toBe(62);
@@ -128,7 +131,7 @@ describe("eskala import: Freshdesk", () => {
     expect(f301).toMatchObject({ status: "solved", priority: "low", channel: "email" });
     expect(await countOf("csat_surveys", sql`ticket_id = ${f301.id} and rating = 5`)).toBe(1);
     const again = await run("freshdesk");
-    expect(again.counts.tickets).toMatchObject({ created: 0, updated: 22 });
+    expect(again.counts.tickets).toMatchObject({ created: 0, updated: 0, unchanged: 22 });
     expect(await tickets("Freshdesk ticket")).toBe(22);
   });
 });
@@ -193,7 +196,7 @@ describe("eskala import: batches", () => {
     expect(await messagesOf("resume ticket")).toBe(5 * 2); // the message and the resolution note
     const second = await importRecords(t.services, stream(items), { batchSize: 5, now: NOW });
     expect(second.interrupted).toBe(false);
-    expect(second.counts.tickets).toMatchObject({ created: 7, updated: 5 });
+    expect(second.counts.tickets).toMatchObject({ created: 7, updated: 0, unchanged: 5 });
     expect(await tickets("resume ticket")).toBe(12);
     expect(await messagesOf("resume ticket")).toBe(24);
   });
@@ -268,5 +271,91 @@ describe("eskala import: SLA of open tickets", () => {
       .executeTakeFirstOrThrow();
     expect(await countOf("timers", sql`ticket_id = ${solved.id}`)).toBe(0);
     expect(await countOf("ticket_events", sql`ticket_id = ${solved.id} and type like 'sla.%'`)).toBe(0);
+  });
+});
+
+describe("eskala import: unknown optional references and second runs", () => {
+  const ticketRecord = (over: Record<string, unknown> = {}) => ({
+    key: "opt:ticket:1",
+    number: 8801,
+    subject: "opt ticket 1",
+    // Solved: no SLA clocks, so no rule of the tests above escalates it at import.
+    status: "solved",
+    priority: "medium",
+    channel: "email",
+    requester_key: "opt:user:1",
+    created_at: "2026-11-20T03:00:00Z",
+    ...over,
+  });
+  const base = (ticket: Record<string, unknown>): SourceItem[] => [
+    { kind: "groups", at: "groups.jsonl:1", record: { key: "opt:group:1", name: "Opt Billing", kind: "department" } },
+    {
+      kind: "users",
+      at: "users.jsonl:1",
+      record: {
+        key: "opt:user:1",
+        email: "opt@optional.example",
+        name: "Opt Customer",
+        role: "customer",
+        org_key: "opt:org:404",
+      },
+    },
+    { kind: "tickets", at: "tickets.jsonl:7", record: ticket },
+  ];
+
+  it("imports a record whose optional reference is unknown without it, and warns with where and which", async () => {
+    const warned: string[] = [];
+    const report = await importRecords(
+      t.services,
+      stream(base(ticketRecord({ group_key: "opt:group:404", assignee_key: "opt:user:404" }))),
+      { now: NOW, onWarning: (w) => warned.push(`${w.at} ${w.key} ${w.reason}`) },
+    );
+    expect(report.counts.users).toMatchObject({ created: 1, skipped: 0 });
+    expect(report.counts.tickets).toMatchObject({ created: 1, skipped: 0 });
+    expect(report.skips).toEqual([]);
+    expect(warned).toEqual([
+      "users.jsonl:1 opt:user:1 unknown reference: organisation opt:org:404; imported without it",
+      "tickets.jsonl:7 opt:ticket:1 unknown reference: assignee opt:user:404, group opt:group:404; imported without it",
+    ]);
+    expect(report.warnings).toHaveLength(2);
+    const found = (await t.inject("GET", "/api/v1/tickets", { query: { q: "#8801" } })).body.items;
+    expect(found).toHaveLength(1);
+    const ticket = (await t.inject("GET", `/api/v1/tickets/${found[0].id}`)).body;
+    expect(ticket).toMatchObject({ subject: "opt ticket 1", group: null, assignee: null });
+  });
+
+  it("a second run that changed a ticket updates it and says so on its timeline; an unchanged one writes nothing", async () => {
+    const group = await t.db
+      .selectFrom("groups")
+      .select("id")
+      .where("name", "=", "Opt Billing")
+      .executeTakeFirstOrThrow();
+    const changed = ticketRecord({ priority: "high", group_key: "opt:group:1", subject: "opt ticket 1 (again)" });
+    const report = await importRecords(t.services, stream(base(changed)), { now: NOW });
+    expect(report.counts.tickets).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
+    const { id } = (await t.inject("GET", "/api/v1/tickets", { query: { q: "#8801" } })).body.items[0];
+    const ticket = (await t.inject("GET", `/api/v1/tickets/${id}`)).body;
+    expect(ticket).toMatchObject({ priority: "high", group: { id: group.id }, subject: "opt ticket 1 (again)" });
+    const timeline = async () =>
+      (await t.inject("GET", `/api/v1/tickets/${ticket.id}/events`)).body.items as {
+        type: string;
+        data: Record<string, unknown>;
+      }[];
+    const byImport = (await timeline()).filter((e) => e.data.by_import);
+    expect(byImport).toHaveLength(1);
+    expect(byImport[0]).toMatchObject({
+      type: "ticket.updated",
+      data: {
+        changes: {
+          priority: ["medium", "high"],
+          group_id: [null, group.id],
+          subject: ["opt ticket 1", "opt ticket 1 (again)"],
+        },
+      },
+    });
+    const events = (await timeline()).length;
+    const again = await importRecords(t.services, stream(base(changed)), { now: NOW });
+    expect(again.counts.tickets).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    expect((await timeline()).length).toBe(events);
   });
 });

@@ -13,6 +13,23 @@ describe("progress of a long command", () => {
     );
     expect(progressLine("export", "tickets", 500, undefined, 1_000)).toBe("export: 500 tickets, 500/s");
     expect(progressLine("import", "tickets", 10, 100_000, 1_000)).toMatch(/about 2\.8 h left$/);
+    expect(progressLine("export", "tickets", 1, undefined, 1_000)).toBe("export: 1 ticket, 1/s");
+    expect(progressLine("migrate", "migrations", 0, 1, 1_000)).toBe("migrate: 0/1 migration, 0/s");
+  });
+
+  it("says one thing singular in its summary, and none or many plural", () => {
+    for (const [n, text] of [
+      [1, "erase: 1 ticket in 1.0 s (1/s)"],
+      [0, "erase: 0 tickets in 1.0 s"],
+      [2, "erase: 2 tickets in 1.0 s (2/s)"],
+    ] as const) {
+      let t = 0;
+      const out = fakeStream(false);
+      const p = startProgress("erase", { unit: "tickets", stream: out, now: () => t });
+      p.update(n);
+      t = 1000;
+      expect(p.finish()).toBe(text);
+    }
   });
 
   it("off a terminal, writes a line every interval as the count moves, and a summary at the end", () => {

@@ -6,6 +6,7 @@
  */
 import type { Config } from "../../config.ts";
 import { compose, type Composition } from "../../compose.ts";
+import { count } from "../../lib/plural.ts";
 import { startProgress } from "../../lib/progress.ts";
 import { IMPORT_SOURCES } from "../sources/index.ts";
 import { importRecords } from "./import-records.ts";
@@ -68,6 +69,7 @@ export async function runImportCommand(
       signal: controller.signal,
       onProgress: (done) => bar.update(done.tickets),
       onSkip: (s) => out(`skipped ${s.at}${s.key ? ` (${s.key})` : ""}: ${s.reason}`),
+      onWarning: (w) => out(`warning ${w.at}${w.key ? ` (${w.key})` : ""}: ${w.reason}`),
     });
     bar.finish(summary(report));
     if (report.interrupted) {
@@ -89,18 +91,30 @@ export async function runImportCommand(
   return code;
 }
 
-/** What was (or, in a dry run, would be) created, updated and skipped, per kind. */
+/** What was (or, in a dry run, would be) created, updated and skipped, per kind, plural-correct. */
 export function summary(report: ImportReport): string {
-  const verb = report.dryRun ? "would create" : "created";
-  const lines = [report.dryRun ? "Dry run: nothing was written." : "Import done."];
-  for (const [kind, c] of Object.entries(report.counts))
+  const dry = report.dryRun;
+  const lines = [dry ? "Dry run: nothing was written." : "Import done."];
+  for (const [kind, c] of Object.entries(report.counts)) {
+    const parts = [
+      `${dry ? "would create" : "created"} ${c.created}`,
+      `${dry ? "would update" : "updated"} ${c.updated}`,
+    ];
+    if (c.unchanged) parts.push(`unchanged ${c.unchanged}`);
+    parts.push(`skipped ${c.skipped}`);
+    lines.push(`  ${kind.padEnd(14)} ${parts.join(", ")}`);
+  }
+  if (report.warnings.length)
     lines.push(
-      `  ${kind.padEnd(14)} ${verb} ${c.created}, ${report.dryRun ? "would update" : "updated"} ${c.updated}, skipped ${c.skipped}`,
+      `  ${count(report.warnings.length, "record")} ${dry ? "would be" : report.warnings.length === 1 ? "was" : "were"} ` +
+        "imported without a reference not known here (see the warnings above)",
     );
   const s = report.sla;
   if (s.clocked)
     lines.push(
-      `  open tickets with SLA clocks: ${s.clocked}; past breaches recorded as history: ${s.breachesRecorded}; escalation decisions at import: ${s.decisions}`,
+      `  ${count(s.clocked, "open ticket")} with SLA clocks; ` +
+        `${count(s.breachesRecorded, "past breach", "past breaches")} recorded as history; ` +
+        `${count(s.decisions, "escalation decision")} at import`,
     );
   return lines.join("\n");
 }

@@ -65,10 +65,11 @@ export async function importRecords(
     dryRun: !!opts.dryRun,
     counts,
     skips: [],
+    warnings: [],
     interrupted: false,
     sla: { clocked: 0, breachesRecorded: 0, decisions: 0 },
   };
-  const count = (kind: string) => (counts[kind] ??= { created: 0, updated: 0, skipped: 0 });
+  const count = (kind: string) => (counts[kind] ??= { created: 0, updated: 0, unchanged: 0, skipped: 0 });
   let done = { tickets: 0, records: 0 };
 
   const skip = (s: Skip) => {
@@ -76,6 +77,11 @@ export async function importRecords(
     report.skips.push(s);
     opts.onSkip?.(s);
     if (opts.strict) throw new ImportStopped(s);
+  };
+
+  const warn = (w: Skip) => {
+    report.warnings.push(w);
+    opts.onWarning?.(w);
   };
 
   let structure: { kind: StructureKind; items: Checked<unknown>[] } | null = null;
@@ -98,6 +104,7 @@ export async function importRecords(
       const result: BatchResult = await inBatch(async (trx) => {
         const r = await writeStructure(trx, kind, items, now);
         for (const s of r.skips) skip({ ...s, kind });
+        for (const w of r.warnings ?? []) warn({ ...w, kind });
         return r;
       });
       count(kind).created += result.created;
@@ -121,12 +128,14 @@ export async function importRecords(
           now,
         });
         for (const s of r.skips) skip(s);
+        for (const w of r.warnings) warn(w);
         if (r.keptNumbers) await advanceNumbers(trx);
         const clocks = await startOpenClocks(app, trx, r.open, now);
         count("tickets").created += r.tickets.created;
         count("tickets").updated += r.tickets.updated;
+        count("tickets").unchanged += r.tickets.unchanged;
         count("messages").created += r.messages.created;
-        count("messages").updated += r.messages.updated;
+        count("messages").unchanged += r.messages.unchanged;
         report.sla.clocked += clocks.clocked;
         report.sla.breachesRecorded += clocks.breachesRecorded;
         report.sla.decisions += clocks.decisions;

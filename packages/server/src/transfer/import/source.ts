@@ -29,6 +29,8 @@ export interface ImportOptions {
   onProgress?: (done: { tickets: number; records: number }) => void;
   /** Called for each skipped record as it is found. */
   onSkip?: (skip: Skip) => void;
+  /** Called for each record imported without an optional reference not known here (a group, an organisation…). */
+  onWarning?: (warning: Skip) => void;
   /** Stops the run before the next batch (Ctrl-C, tests): committed batches stay, the run can resume. */
   signal?: AbortSignal;
   /** The instant the import happens at (tests pin it). */
@@ -42,13 +44,18 @@ export interface Skip {
   reason: string;
 }
 
-/** Per kind: records created, updated (a second run) and skipped. */
-export type ImportCounts = Record<string, { created: number; updated: number; skipped: number }>;
+/**
+ * Per kind: records created, updated (imported before; for tickets, only those whose values
+ * changed), unchanged (tickets and messages imported before and the same) and skipped.
+ */
+export type ImportCounts = Record<string, { created: number; updated: number; unchanged: number; skipped: number }>;
 
 export interface ImportReport {
   dryRun: boolean;
   counts: ImportCounts;
   skips: Skip[];
+  /** Records imported without an optional reference not known here: where, which record, which reference. */
+  warnings: Skip[];
   /** Set when the run was stopped (by `signal`) before the end. */
   interrupted: boolean;
   /** Open tickets given SLA clocks, breaches recorded as history, and the escalation decisions made at import. */

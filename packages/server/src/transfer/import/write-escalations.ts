@@ -1,6 +1,7 @@
 /**
  * The escalation history a source carries (moves between tiers or groups): written as the
- * escalation records they were, at their instants, for tickets imported before them. Records
+ * escalation records they were, at their instants, for tickets imported before them (an unknown
+ * actor or group is left out, with a warning). Records
  * only; no rule, timer or notification reacts to history.
  */
 import { randomUUID } from "node:crypto";
@@ -25,6 +26,7 @@ export async function writeEscalations(
   ]);
   const ref = (kind: string, key: string | null | undefined) => (key ? (refs.get(mapKey(kind, key)) ?? null) : null);
   const skips: BatchResult["skips"] = [];
+  const warnings: NonNullable<BatchResult["warnings"]> = [];
   const rows = [];
   const maps = [];
   let updated = 0;
@@ -33,18 +35,24 @@ export async function writeEscalations(
       updated++;
       continue;
     }
+    if (!ref("tickets", e.ticket_key)) {
+      skips.push({ at, key: e.key, reason: `unknown reference: ticket ${e.ticket_key}` });
+      continue;
+    }
+    // The actor and the groups are optional: an unknown one is left out, with a warning.
     const missing = (
       [
-        ["tickets", e.ticket_key, "ticket"],
         ["users", e.actor_key, "actor"],
         ["groups", e.from_group_key, "group"],
         ["groups", e.to_group_key, "group"],
       ] as const
     ).filter(([kind, key]) => key && !ref(kind, key));
-    if (missing.length) {
-      skips.push({ at, key: e.key, reason: `unknown reference: ${missing.map(([, k, w]) => `${w} ${k}`).join(", ")}` });
-      continue;
-    }
+    if (missing.length)
+      warnings.push({
+        at,
+        key: e.key,
+        reason: `unknown reference: ${missing.map(([, k, w]) => `${w} ${k}`).join(", ")}; imported without it`,
+      });
     const id = randomUUID();
     rows.push({
       id,
@@ -64,5 +72,5 @@ export async function writeEscalations(
   }
   if (rows.length) await trx.insertInto("escalations").values(rows).execute();
   await writeMappings(trx, "escalations", maps, now);
-  return { created: rows.length, updated, skips };
+  return { created: rows.length, updated, skips, warnings };
 }

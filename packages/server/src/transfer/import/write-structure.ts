@@ -25,6 +25,8 @@ export interface BatchResult {
   created: number;
   updated: number;
   skips: { at: string; key: string; reason: string }[];
+  /** Records written without an optional reference not known here. */
+  warnings?: { at: string; key: string; reason: string }[];
 }
 
 type Trx = Transaction<DB>;
@@ -187,25 +189,26 @@ export async function writeCategories(trx: Trx, items: Checked<TransferCategory>
 
 const STAFF = new Set(["agent", "supervisor", "admin"]);
 
-/** Users: references to organisations and groups are resolved first; an unknown one skips the user. */
+/** Users: references to organisations and groups are resolved first; an unknown one is left out, with a warning. */
 export async function writeUsers(trx: Trx, items: Checked<TransferUser>[], now: Date): Promise<BatchResult> {
   const refs = await readMappings(trx, [
     ...items.flatMap((i) => (i.record.org_key ? [{ kind: "organizations", key: i.record.org_key }] : [])),
     ...items.flatMap((i) => (i.record.group_keys ?? []).map((key) => ({ kind: "groups", key }))),
   ]);
   const skips: BatchResult["skips"] = [];
-  const ok = items.filter(({ record: r, at }) => {
+  const warnings: NonNullable<BatchResult["warnings"]> = [];
+  for (const { record: r, at } of items) {
     const missing = [
       ...(r.org_key && !refs.has(mapKey("organizations", r.org_key)) ? [`organisation ${r.org_key}`] : []),
       ...(r.group_keys ?? []).filter((g) => !refs.has(mapKey("groups", g))).map((g) => `group ${g}`),
     ];
-    if (missing.length) skips.push({ at, key: r.key, reason: `unknown reference: ${missing.join(", ")}` });
-    return missing.length === 0;
-  });
-  const org = (r: TransferUser) => (r.org_key ? refs.get(mapKey("organizations", r.org_key))! : null);
-  const tiers = [...new Set(ok.flatMap((i) => (STAFF.has(i.record.role) ? [i.record.tier ?? 1] : [])))];
+    if (missing.length)
+      warnings.push({ at, key: r.key, reason: `unknown reference: ${missing.join(", ")}; imported without it` });
+  }
+  const org = (r: TransferUser) => (r.org_key ? (refs.get(mapKey("organizations", r.org_key)) ?? null) : null);
+  const tiers = [...new Set(items.flatMap((i) => (STAFF.has(i.record.role) ? [i.record.tier ?? 1] : [])))];
   await ensureTiers(trx, tiers);
-  const result = await upsertMapped(trx, "users", ok, now, {
+  const result = await upsertMapped(trx, "users", items, now, {
     table: "users",
     column: "email",
     natural: (r) => r.email,
@@ -236,7 +239,7 @@ export async function writeUsers(trx: Trx, items: Checked<TransferUser>[], now: 
           .execute();
     },
   });
-  const staff = ok.filter((i) => STAFF.has(i.record.role));
+  const staff = items.filter((i) => STAFF.has(i.record.role));
   if (staff.length) {
     await trx
       .insertInto("agent_profiles")
@@ -250,7 +253,10 @@ export async function writeUsers(trx: Trx, items: Checked<TransferUser>[], now: 
       .onConflict((oc) => oc.column("user_id").doNothing())
       .execute();
     const members = staff.flatMap(({ record: r }) =>
-      (r.group_keys ?? []).map((g) => ({ group_id: refs.get(mapKey("groups", g))!, user_id: result.ids.get(r.key)! })),
+      (r.group_keys ?? []).flatMap((g) => {
+        const group_id = refs.get(mapKey("groups", g));
+        return group_id ? [{ group_id, user_id: result.ids.get(r.key)! }] : [];
+      }),
     );
     if (members.length)
       await trx
@@ -259,7 +265,7 @@ export async function writeUsers(trx: Trx, items: Checked<TransferUser>[], now: 
         .onConflict((oc) => oc.columns(["group_id", "user_id"]).doNothing())
         .execute();
   }
-  return { created: result.created, updated: result.updated, skips };
+  return { created: result.created, updated: result.updated, skips, warnings };
 }
 
 /**

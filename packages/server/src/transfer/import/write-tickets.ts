@@ -7,7 +7,7 @@
  * written together or not at all. Hooks do not run: an import sends no email, fires no rule and
  * routes nothing; the open tickets' clocks are set afterwards (open-clocks.ts).
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join, normalize } from "node:path";
 import { sql, type Transaction } from "kysely";
@@ -31,9 +31,13 @@ export interface ImportedOpenTicket {
 }
 
 export interface TicketBatchResult {
-  tickets: { created: number; updated: number };
-  messages: { created: number; updated: number };
+  /** Updated: a ticket imported before whose values changed; unchanged: one whose values are the same. */
+  tickets: { created: number; updated: number; unchanged: number };
+  /** Unchanged: messages imported before (a message is never rewritten). */
+  messages: { created: number; unchanged: number };
   skips: { at: string; kind: string; key: string; reason: string }[];
+  /** Records written without an optional reference that is not known here (an unknown group, organisation…). */
+  warnings: { at: string; kind: string; key: string; reason: string }[];
   /** New tickets still open, for their SLA clocks. */
   open: ImportedOpenTicket[];
   /** Whether local numbers were taken from the source (the number sequence must move past them). */
@@ -41,6 +45,41 @@ export interface TicketBatchResult {
 }
 
 const DONE = new Set(["solved", "closed"]);
+
+/** The columns a second run may change; a ticket whose values are all the same is left alone. */
+const COMPARED = [
+  "subject",
+  "description",
+  "status",
+  "priority",
+  "category_id",
+  "tags",
+  "group_id",
+  "assignee_id",
+  "resolution_code",
+  "solved_at",
+  "closed_at",
+  "external_number",
+] as const;
+/** Of those, the ones the timeline names (the rest are told as "updated"). */
+const SHOWN = new Set<string>([
+  "subject",
+  "status",
+  "priority",
+  "category_id",
+  "tags",
+  "group_id",
+  "assignee_id",
+  "resolution_code",
+]);
+/** A stored or incoming value in one comparable form: instants as ISO strings, lists as JSON. */
+const plain = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
+const sameValue = (stored: unknown, incoming: unknown) => {
+  const a = plain(stored);
+  const b = plain(incoming);
+  if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  return a === b;
+};
 const iso = (s: string | null | undefined) => (s ? new Date(s).toISOString() : null);
 
 /** Options of a batch: keep the source's numbers as local numbers (an Eskala export), where attachments live. */
@@ -75,14 +114,20 @@ export async function writeTicketBatch(
     want("users", m.record.author_key);
   }
   for (const m of late) want("tickets", m.record.ticket_key);
-  const refs = await readMappings(trx, wanted);
+  const hashes = new Map<string, string | null>();
+  const refs = await readMappings(trx, wanted, hashes);
   const ref = (kind: string, key: string | null | undefined) => (key ? (refs.get(mapKey(kind, key)) ?? null) : null);
 
-  // 1. References: an unknown one skips the record (a ticket with all of its messages).
+  // 1. References: an unknown requester skips the record (a ticket with all of its messages); an
+  // unknown optional one (assignee, organisation, group, category, SLA policy) is left out, with a warning.
+  const warnings: TicketBatchResult["warnings"] = [];
   const units2 = units.filter(({ ticket: { record: t, at } }) => {
+    if (!ref("users", t.requester_key)) {
+      skips.push({ at, kind: "tickets", key: t.key, reason: `unknown reference: requester ${t.requester_key}` });
+      return false;
+    }
     const missing = (
       [
-        ["users", t.requester_key, "requester"],
         ["users", t.assignee_key, "assignee"],
         ["organizations", t.org_key, "organisation"],
         ["groups", t.group_key, "group"],
@@ -90,10 +135,14 @@ export async function writeTicketBatch(
         ["sla_policies", t.sla_policy_key, "SLA policy"],
       ] as const
     ).filter(([kind, key]) => key && !ref(kind, key));
-    if (missing.length === 0) return true;
-    const reason = `unknown reference: ${missing.map(([, key, what]) => `${what} ${key}`).join(", ")}`;
-    skips.push({ at, kind: "tickets", key: t.key, reason });
-    return false;
+    if (missing.length)
+      warnings.push({
+        at,
+        kind: "tickets",
+        key: t.key,
+        reason: `unknown reference: ${missing.map(([, key, what]) => `${what} ${key}`).join(", ")}; imported without it`,
+      });
+    return true;
   });
   const messageOk = (m: Checked<TransferMessage>) => {
     if (!m.record.author_key || ref("users", m.record.author_key)) return true;
@@ -132,6 +181,25 @@ export async function writeTicketBatch(
   const { rows: groups } = await sql<{ id: string; tier_level: number | null }>`
     select id, tier_level from groups where id = any(${groupIds}::uuid[])`.execute(trx);
   const tierOf = new Map(groups.map((g) => [g.id, g.tier_level]));
+  // The tickets imported before: a second run writes only what changed. A ticket whose source record is the one it was last written from is left alone (its messages
+  // still added); the others are compared with the row as it is now.
+  const hashOf = new Map(
+    units2.map(({ ticket: { record } }) => [
+      record.key,
+      createHash("sha1").update(JSON.stringify(record)).digest("base64url"),
+    ]),
+  );
+  const existingIds = units2.flatMap(({ ticket: { record } }) => {
+    const id = ref("tickets", record.key);
+    return id && hashes.get(mapKey("tickets", record.key)) !== hashOf.get(record.key) ? [id] : [];
+  });
+  let unchanged = 0;
+  const { rows: before } = existingIds.length
+    ? await sql<Record<string, unknown> & { id: string }>`
+        select id, ${sql.join(COMPARED.map((c) => sql.ref(c)))} from tickets
+        where id = any(${existingIds}::uuid[])`.execute(trx)
+    : { rows: [] };
+  const current = new Map(before.map((r) => [r.id, r]));
 
   // 3. Rows.
   const ticketRows: Record<string, unknown>[] = [];
@@ -139,17 +207,17 @@ export async function writeTicketBatch(
   const messageRows: Record<string, unknown>[] = [];
   const eventRows: Record<string, unknown>[] = [];
   const surveyRows: Record<string, unknown>[] = [];
-  const ticketMaps: { key: string; id: string }[] = [];
+  const ticketMaps: { key: string; id: string; hash: string }[] = [];
   const messageMaps: { key: string; id: string }[] = [];
   const attachmentJobs: { ticketId: string; messageId: string; m: TransferMessage; at: string }[] = [];
   const open: ImportedOpenTicket[] = [];
-  let messagesUpdated = 0;
+  let messagesUnchanged = 0;
   let keptNumbers = false;
 
   const addMessage = (ticketId: string, ticketChannel: string, m: Checked<TransferMessage>) => {
     const known = ref("messages", m.record.key);
     if (known) {
-      messagesUpdated++;
+      messagesUnchanged++;
       return null;
     }
     const id = randomUUID();
@@ -218,9 +286,28 @@ export async function writeTicketBatch(
         opts.keepNumbers && t.number != null && /^\d{1,15}$/.test(String(t.number)) ? Number(t.number) : null,
       sla_policy_id: ref("sla_policies", t.sla_policy_key),
     };
-    ticketMaps.push({ key: t.key, id });
+    ticketMaps.push({ key: t.key, id, hash: hashOf.get(t.key)! });
     if (existing) {
-      updateRows.push(columns);
+      const was = current.get(existing);
+      // external_number is kept when the source has none (coalesce in the update).
+      const changed = was
+        ? COMPARED.filter((c) => !(c === "external_number" && columns[c] === null) && !sameValue(was[c], columns[c]))
+        : [];
+      if (changed.length) {
+        updateRows.push(columns);
+        // The timeline says the import changed it: the fields an agent reads, from → to.
+        const changes = Object.fromEntries(
+          changed.filter((c) => SHOWN.has(c)).map((c) => [c, [plain(was![c]), plain(columns[c])]]),
+        );
+        eventRows.push({
+          ticket_id: id,
+          type: "ticket.updated",
+          actor_kind: "system",
+          actor_id: null,
+          data: { changes, fields: changed, by_import: true, source_key: t.key },
+          at: now.toISOString(),
+        });
+      } else unchanged++;
       for (const m of good) addMessage(id, t.channel, m);
       continue;
     }
@@ -359,11 +446,11 @@ export async function writeTicketBatch(
   for (const job of attachmentJobs) skips.push(...(await writeAttachments(trx, job, opts.attachmentsDir)));
   await writeMappings(trx, "tickets", ticketMaps, now);
   await writeMappings(trx, "messages", messageMaps, now);
-  const updatedTickets = updateRows.length;
   return {
-    tickets: { created: ticketRows.length, updated: updatedTickets },
-    messages: { created: messageRows.length, updated: messagesUpdated },
+    tickets: { created: ticketRows.length, updated: updateRows.length, unchanged },
+    messages: { created: messageRows.length, unchanged: messagesUnchanged },
     skips,
+    warnings,
     open,
     keptNumbers,
   };

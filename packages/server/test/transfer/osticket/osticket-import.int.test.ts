@@ -119,7 +119,7 @@ describe("eskala import osticket", () => {
     const first = await counts();
     const report = await run();
     expect(await counts()).toEqual(first);
-    expect(report.counts.tickets).toMatchObject({ created: 0, updated: fx.expected.tickets });
+    expect(report.counts.tickets).toMatchObject({ created: 0, updated: 0, unchanged: fx.expected.tickets });
     expect(report.skips).toHaveLength(4);
   });
 

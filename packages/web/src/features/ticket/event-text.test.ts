@@ -62,6 +62,12 @@ const SAMPLES: Record<(typeof TIMELINE_EVENT_TYPES)[number], Record<string, unkn
     { changes: { collaborator_ids: [[], [AGENT]] } },
     { changes: { collaborator_ids: [[AGENT, "66666666-6666-4666-8666-666666666666"], []] } },
     {},
+    {
+      changes: { priority: ["medium", "high"], group_id: [null, GROUP] },
+      fields: ["priority", "group_id"],
+      by_import: true,
+    },
+    { changes: {}, fields: ["description"], by_import: true },
   ],
   "ticket.idle": [{ minutes: 240, since: "2026-03-01T00:00:00Z", due_at: "2026-03-01T04:00:00Z" }, {}],
   "message.added": [
@@ -146,6 +152,19 @@ describe.each(LANGS)("timeline in %s", (lng) => {
     for (const data of SAMPLES[type])
       expectReadable(describeEvent({ type, data }, t, names), `${type} ${JSON.stringify(data)}`);
     expect([...missing[lng]!], "missing translations").toEqual([]);
+  });
+
+  it("a ticket a second import run changed says the import changed it, in both languages", () => {
+    const data = { changes: { priority: ["medium", "high"] }, fields: ["priority"], by_import: true };
+    expect(describeEvent({ type: "ticket.updated", data }, tr.en, names)).toBe(
+      "Priority: Medium → High (updated by the import)",
+    );
+    expect(describeEvent({ type: "ticket.updated", data }, tr.id, names)).toMatch(/ \(diperbarui oleh impor\)$/);
+    const other = { changes: {}, fields: ["description"], by_import: true };
+    expect(describeEvent({ type: "ticket.updated", data: other }, tr.en, names)).toBe(
+      "The import updated this ticket.",
+    );
+    expect(describeEvent({ type: "ticket.updated", data: other }, tr.id, names)).toBe("Impor memperbarui tiket ini.");
   });
 
   it("a collaborator edit names who was added and who was removed", () => {

@@ -106,6 +106,8 @@ function updatedText(d: Record<string, unknown>, t: TFunction, names: Names): st
       to: valueText(field, to, t, names),
     });
   });
+  // A second import run that changed the ticket: what changed, and that the import did it.
+  if (d.by_import) return parts.length ? `${parts.join("; ")} ${t("transfer.by_import")}` : t("transfer.updated");
   const text = parts.length ? parts.join("; ") : t("timeline.updated");
   return d.rule_name ? `${text} ${t("timeline.by_rule", { name: str(d.rule_name) })}` : text;
 }
