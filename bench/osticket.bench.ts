@@ -3,23 +3,34 @@
  * database out of MariaDB (tickets with their thread entries and attachments, as transfer records)
  * and whether its memory stays flat. The writing side is bench:import's. The database is made in
  * the machine's MariaDB (ESKALA_TEST_MYSQL_URL, root on 127.0.0.1:3306 by default) and dropped.
- * Env: BENCH_TICKETS (default 20000), BENCH_RUNS (default 3).
+ * Env: BENCH_TICKETS (default 20000), BENCH_RUNS (default 3), BENCH_OSTICKET_DB (the MariaDB
+ * database, default eskala_osticket_bench_<pid>; one of that name that already exists is left alone
+ * and the run stops). The temporary attachment folders are removed, also when a run fails.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rmSync } from "node:fs";
+import mysql from "mysql2/promise";
 import { openOsTicket } from "../packages/server/src/transfer/sources/osticket.ts";
-import { createOsTicketDatabase } from "../packages/server/test/transfer/osticket/generate-osticket.ts";
-import { emit, median, percentile } from "./lib/server.ts";
+import { createOsTicketDatabase, mariadbUrl } from "../packages/server/test/transfer/osticket/generate-osticket.ts";
+import { emit, envNumber, median, percentile, tempDir } from "./lib/server.ts";
 
-const TICKETS = Number(process.env.BENCH_TICKETS ?? 20_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TICKETS = envNumber("BENCH_TICKETS", 20_000);
+const RUNS = envNumber("BENCH_RUNS", 3);
+const NAME = process.env.BENCH_OSTICKET_DB ?? `eskala_osticket_bench_${process.pid}`;
+if (!/^[a-z_][a-z0-9_]*$/.test(NAME)) throw new Error("BENCH_OSTICKET_DB must be a plain lower-case name");
 
-const fx = await createOsTicketDatabase({ tickets: TICKETS, name: `eskala_osticket_bench_${process.pid}` });
+// The fixture drops a database of its name before making it: never one this run did not make.
+{
+  const c = await mysql.createConnection({ uri: mariadbUrl });
+  const [rows] = await c.query("select 1 from information_schema.schemata where schema_name = ?", [NAME]);
+  await c.end();
+  if ((rows as unknown[]).length)
+    throw new Error(`MariaDB database ${NAME} exists and this run did not create it: choose another BENCH_OSTICKET_DB`);
+}
+const fx = await createOsTicketDatabase({ tickets: TICKETS, name: NAME });
 try {
   const rates: number[] = [];
   for (let run = 0; run < RUNS; run++) {
-    const dir = await mkdtemp(path.join(tmpdir(), "eskala-osticket-bench-"));
+    const dir = tempDir("eskala-osticket-bench-");
     const source = await openOsTicket(fx.url);
     let tickets = 0;
     let records = 0;
@@ -38,7 +49,7 @@ try {
     }
     const seconds = (performance.now() - started) / 1000;
     await source.close();
-    await rm(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     rates.push(tickets / seconds);
     const mb = (b: number) => Math.round(b / 1e5) / 10;
     emit({
