@@ -302,75 +302,104 @@ function durations(pairs: [number, number][], scope: ReportScope) {
   };
 }
 
+/**
+ * The periods the report measures, one row each, worked out by PostgreSQL from each moved
+ * ticket's moves in order (created_at, id): `k` is -1 for creation → first escalating move (when
+ * it is not before creation), else the tier a stay was in: from creation in its first tier (the
+ * first move's from_tier, else the ticket's tier), each tier-changing move ending one, and a solve
+ * (solved or closed) ending the last. A stay that would end before it starts is left out.
+ */
+function measuredPeriods(where: RawBuilder<unknown>) {
+  const escalating = sql.join(ESCALATING_TYPES.map((t) => sql`${t}`));
+  return sql`
+    with m as (
+      select t.id, t.created_at c, case when t.status in ('solved', 'closed') then t.solved_at end s,
+        coalesce(first_value(e.from_tier) over w, t.tier) init, e.type, e.from_tier, e.to_tier, e.created_at at,
+        row_number() over w i
+      from tickets t join escalations e on e.ticket_id = t.id
+      where ${where} and t.escalated_at is not null
+      window w as (partition by t.id order by e.created_at, e.id)
+    ), ch as (
+      select id, c, s, init, to_tier, at,
+        lag(to_tier) over v prev_to, lag(at) over v prev_at, row_number() over v j
+      from m where from_tier is not null and to_tier is not null and from_tier <> to_tier
+      window v as (partition by id order by at, i)
+    ), last_ch as (
+      select distinct on (id) id, to_tier, at from ch order by id, j desc
+    ), p as (
+      select -1 k, c a, at b from (
+        select distinct on (id) id, c, at from m where type in (${escalating}) order by id, i
+      ) f where at >= c
+      union all
+      select coalesce(prev_to, init), coalesce(prev_at, c), at from ch
+      union all
+      select coalesce(l.to_tier, o.init), coalesce(l.at, o.c), o.s
+      from (select distinct on (id) id, c, s, init from m where s is not null order by id) o
+        left join last_ch l on l.id = o.id
+    )
+    select k, a, b from p where b >= a`;
+}
+
+interface Figures {
+  count: number;
+  wall_minutes: { median: number | null; p90: number | null };
+  business_minutes: { median: number | null; p90: number | null };
+}
+
 export async function escalationTimes(db: Db, scope: ReportScope): Promise<EscalationTimesReport> {
   const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
-  // One read: every move of the moved tickets, in order; the first upward move and the stays come from it.
-  const [moves, names] = await Promise.all([
-    sql<{
-      id: string;
-      tier: number;
-      c: number;
-      s: number | null;
-      type: string;
-      from_tier: number | null;
-      to_tier: number | null;
-      at: number;
-    }>`
-      select t.id, t.tier, (extract(epoch from t.created_at) * 1000)::float8 as c,
-        case when t.status in ('solved', 'closed') then (extract(epoch from t.solved_at) * 1000)::float8 end as s,
-        e.type, e.from_tier, e.to_tier, (extract(epoch from e.created_at) * 1000)::float8 as at
-      from tickets t join escalations e on e.ticket_id = t.id
-      where ${where} and t.escalated_at is not null`.execute(db),
+  const cal = scope.calendar.calendar;
+  // Open around the clock with no holidays: business time is wall time, and PostgreSQL works out
+  // the medians and p90s itself; otherwise the periods come here for the calendar's business minutes.
+  const allHours = cal.always_open === true && !cal.holidays?.length && !cal.holiday_sets?.length;
+  const figures = new Map<number, Figures>();
+  const [names] = await Promise.all([
     tierNames(db),
+    allHours
+      ? sql<{ k: number; n: number; median: number | null; p90: number | null }>`
+          select k, count(*)::int n,
+            percentile_cont(0.5) within group (order by m) median, percentile_cont(0.9) within group (order by m) p90
+          from (select k, extract(epoch from b - a)::float8 / 60 m from (${measuredPeriods(where)}) p) x
+          group by k`
+          .execute(db)
+          .then(({ rows }) => {
+            const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+            for (const r of rows) {
+              const minutes = { median: round(r.median), p90: round(r.p90) };
+              figures.set(r.k, { count: r.n, wall_minutes: minutes, business_minutes: minutes });
+            }
+          })
+      : sql<{ k: number; a: number; b: number }>`
+          select k, (extract(epoch from a) * 1000)::float8 a, (extract(epoch from b) * 1000)::float8 b
+          from (${measuredPeriods(where)}) p`
+          .execute(db)
+          .then(({ rows }) => {
+            const pairs = new Map<number, [number, number][]>();
+            for (const r of rows) {
+              let list = pairs.get(r.k);
+              if (!list) pairs.set(r.k, (list = []));
+              list.push([r.a, r.b]);
+            }
+            for (const [k, list] of pairs) figures.set(k, durations(list, scope));
+          }),
   ]);
-  const escalating = new Set<string>(ESCALATING_TYPES);
-  const firstPairs: [number, number][] = [];
-  // Each moved ticket's stays: from creation in its first tier, each tier change ending one, a solve the last.
-  const stays = new Map<number, [number, number][]>();
-  const push = (tier: number, a: number, b: number) => {
-    if (b < a) return;
-    let list = stays.get(tier);
-    if (!list) stays.set(tier, (list = []));
-    list.push([a, b]);
-  };
-  // Each ticket's moves together and in order (sorted here: cheaper than a sort in the database).
-  const rows = moves.rows;
-  const order = new Map<string, number>();
-  for (const r of rows) if (!order.has(r.id)) order.set(r.id, order.size);
-  rows.sort((a, b) => order.get(a.id)! - order.get(b.id)! || a.at - b.at);
-  for (let i = 0; i < rows.length;) {
-    const id = rows[i]!.id;
-    let j = i;
-    while (j < rows.length && rows[j]!.id === id) j++;
-    const first = rows[i]!;
-    let tier = first.from_tier ?? first.tier;
-    let start = first.c;
-    let firstUp = true;
-    for (let k = i; k < j; k++) {
-      const m = rows[k]!;
-      if (firstUp && escalating.has(m.type)) {
-        firstUp = false;
-        if (m.at >= m.c) firstPairs.push([m.c, m.at]);
-      }
-      if (m.from_tier === null || m.to_tier === null || m.from_tier === m.to_tier) continue;
-      push(tier, start, m.at);
-      tier = m.to_tier;
-      start = m.at;
-    }
-    if (first.s !== null) push(tier, start, first.s);
-    i = j;
-  }
   const params = scopeParams(scope);
+  const none: Figures = {
+    count: 0,
+    wall_minutes: { median: null, p90: null },
+    business_minutes: { median: null, p90: null },
+  };
   return {
     ...base(scope),
     calendar: { id: scope.calendar.id, name: scope.calendar.name, time_zone: scope.calendar.timeZone },
-    first_escalation: { ...durations(firstPairs, scope), ticket_filter: { ...params, set: "escalated" } },
-    tiers: [...stays.keys()]
+    first_escalation: { ...(figures.get(-1) ?? none), ticket_filter: { ...params, set: "escalated" } },
+    tiers: [...figures.keys()]
+      .filter((k) => k >= 0)
       .sort((a, b) => a - b)
       .map((tier) => ({
         tier,
         label: names.get(tier) ?? null,
-        ...durations(stays.get(tier)!, scope),
+        ...figures.get(tier)!,
         ticket_filter: { ...params, set: "escalated" },
       })),
   };
@@ -440,9 +469,14 @@ export const SLA_COLUMNS = [
 type SlaRow = { target: string; priority: string; achieved: number; breached: number; open: number };
 
 export async function slaAttainment(db: Db, scope: ReportScope): Promise<SlaAttainmentReport> {
-  const where = sql`${ticketsCreatedIn(scope.period)} and ${ticketFilters(scope.filters)}`;
-  // Per priority, each target's outcomes from the ledgers' generated columns (one pass, read from
-  // the tickets' and ticket_sla's covering indexes); a ledger naming another target is read as jsonb.
+  // The period's ledgers by their ticket's created_at and priority (migration 044): one range of
+  // ticket_sla's report index; a filter on the tickets joins them.
+  const filtered = Object.values(scope.filters).some((v) => v !== undefined);
+  const from = filtered ? sql`ticket_sla s join tickets t on t.id = s.ticket_id` : sql`ticket_sla s`;
+  const where = sql`${sql.ref("s.ticket_created_at")} >= ${scope.period.start} and ${sql.ref("s.ticket_created_at")} < ${scope.period.end}
+    and ${filtered ? ticketFilters(scope.filters) : sql`true`}`;
+  // Per priority, each target's outcomes from the ledgers' generated columns (migration 031) in one
+  // pass; a ledger naming another target is read as jsonb.
   const counts = SLA_COLUMNS.flatMap(([, column]) => {
     const c = sql.ref(`s.${column}`);
     return [
@@ -454,17 +488,15 @@ export async function slaAttainment(db: Db, scope: ReportScope): Promise<SlaAtta
   });
   const known = sql.join(SLA_COLUMNS.map(([target]) => sql`${target}`));
   const flat = await sql<Record<string, number> & { priority: string }>`
-      select t.priority, ${sql.join(counts)}, (count(*) filter (where s.sla_other_targets))::int as other
-      from tickets t join ticket_sla s on s.ticket_id = t.id
-      where ${where} group by 1`.execute(db);
+      select s.ticket_priority as priority, ${sql.join(counts)}, (count(*) filter (where s.sla_other_targets))::int as other
+      from ${from} where ${where} group by 1`.execute(db);
   const other = flat.rows.some((r) => r.other! > 0)
     ? await sql<SlaRow>`
-      select r.key as target, t.priority,
+      select r.key as target, s.ticket_priority as priority,
         (count(*) filter (where r.value->'f'->>'state' = 'achieved' and (r.value->>'b') is null))::int as achieved,
         (count(*) filter (where r.value->'f'->>'state' = 'breached' or (r.value->>'b') is not null))::int as breached,
         (count(*) filter (where r.value->'f' is null and (r.value->>'b') is null))::int as open
-      from tickets t join ticket_sla s on s.ticket_id = t.id
-        cross join lateral jsonb_each((s.ledger->'rec') - array[${known}]::text[]) r
+      from ${from} cross join lateral jsonb_each((s.ledger->'rec') - array[${known}]::text[]) r
       where ${where} and s.sla_other_targets group by 1, 2`.execute(db)
     : { rows: [] };
   const rows: SlaRow[] = [...other.rows];

@@ -150,6 +150,23 @@ describe("SLA outcomes kept beside the ledger", () => {
     expect(report).toContain("tier_budget:4/medium: 1 0 0");
     expect(report).toEqual(await recount());
   });
+
+  it("counts a ledger under its ticket's priority and created_at as they are now (migration 044)", async () => {
+    const changed = await t.createTicket();
+    const before = await reportRows();
+    const patched = await t.inject("PATCH", `/api/v1/tickets/${changed.id}`, { body: { priority: "urgent" } });
+    expect(patched.status).toBe(200);
+    const after = await reportRows();
+    expect(after).not.toEqual(before);
+    expect(after.some((r) => r.includes("/urgent: "))).toBe(true);
+    expect(after).toEqual(await recount());
+    // A ticket moved out of the period (an import correcting its date) leaves the period's counts.
+    await sql`update tickets set created_at = '2026-02-01T00:00:00Z' where id = ${changed.id}`.execute(t.db);
+    expect(await reportRows()).toEqual(await recount());
+    const { rows } = await sql<{ n: number }>`select count(*)::int n from ticket_sla s join tickets t on t.id = s.ticket_id
+      where s.ticket_created_at is distinct from t.created_at or s.ticket_priority is distinct from t.priority`.execute(t.db);
+    expect(rows[0]!.n).toBe(0);
+  });
 });
 
 describe("the ticket's facts on its escalation records", () => {
